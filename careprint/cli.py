@@ -1,0 +1,167 @@
+"""The command line: `python make_pdfs.py [build|check|verify|schema] ...`.
+
+It only parses arguments, calls the pipeline and turns results into lines a nurse or an author can act on.
+`main(argv) -> int` runs in-process, so tests call it directly. No content mistake ever shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from .problems import CareprintError, UsageError
+from .project import EDITIONS, PAPER_SIZES, Project
+
+COMMANDS = ("build", "check", "verify", "schema")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="make_pdfs.py",
+        description="Build accessible patient handouts (large-print and plain-language PDFs) from handouts/*.yaml.",
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    def content_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--handouts", type=Path, metavar="DIR", help="folder of handout YAML files (default: handouts/)")
+        sub.add_argument("--clinic", type=Path, metavar="FILE", help="clinic settings (default: clinic.yaml)")
+
+    build = commands.add_parser("build", help="build PDFs (the default command)")
+    content_options(build)
+    build.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
+    build.add_argument("--edition", action="append", choices=sorted(EDITIONS), help="only this edition (repeatable)")
+    build.add_argument("--handout", action="append", metavar="ID", help="only this handout id (repeatable)")
+    build.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
+
+    check = commands.add_parser("check", help="check the content without building")
+    content_options(check)
+
+    verify = commands.add_parser("verify", help="check PDFs that already exist (for example one sent by email)")
+    verify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    verify.add_argument("--edition", choices=sorted(EDITIONS), default="plain-language",
+                        help="the edition whose minimum text size applies (default: plain-language)")
+
+    schema = commands.add_parser("schema", help="write the JSON Schema for handout files")
+    schema.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
+    return parser
+
+
+def _project(args: argparse.Namespace) -> Project:
+    return Project(handouts_dir=getattr(args, "handouts", None), clinic_file=getattr(args, "clinic", None))
+
+
+def _print_problems(error: CareprintError) -> None:
+    for problem in error.problems:
+        print(str(problem), file=sys.stderr)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .library import load_library
+
+    library = load_library(_project(args))
+    known = {item.handout.id for item in library.handouts}
+    unknown = [h for h in args.handout or [] if h not in known]
+    if unknown:
+        raise UsageError(f"no handout with id {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
+    editions = args.edition or list(EDITIONS)
+
+    def echo(outcome) -> None:
+        target = args.out / outcome.path
+        if outcome.ok:
+            facts = outcome.facts
+            print(f"ok      {target}  {facts.pages} pages, smallest text {facts.smallest_glyph_pt:g} pt, "
+                  f"fonts {', '.join(facts.fonts)}")
+        else:
+            print(f"FAILED  {target}  (the previous copy, if any, is kept)", file=sys.stderr)
+            for problem in outcome.problems:
+                print(f"        {problem}", file=sys.stderr)
+
+    outcomes = build(library, args.out, editions, args.handout, args.paper, echo)
+    failed = [o for o in outcomes if not o.ok]
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} PDFs built in {args.out}/; manifest: "
+          f"{args.out / 'manifest.json'}")
+    if failed:
+        print(f"{len(failed)} failed: {', '.join(o.path for o in failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .library import load_library
+
+    library = load_library(_project(args))
+    print(f"{len(library.handouts)} handouts checked: no problems found")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from .verify import check_minimum_size, inspect_pdf
+
+    minimum = EDITIONS[args.edition].min_glyph_pt
+    failures = 0
+    for path in args.paths:
+        try:
+            data = path.read_bytes()
+            facts, problems = inspect_pdf(data)
+        except OSError as exc:
+            facts, problems = None, [f"cannot read the file ({exc.strerror})"]
+        except Exception as exc:  # a damaged PDF: say so, do not crash
+            facts, problems = None, [f"not a readable PDF ({type(exc).__name__})"]
+        if facts:
+            problems += check_minimum_size(facts, minimum)
+        if problems:
+            failures += 1
+            print(f"FAILED  {path}", file=sys.stderr)
+            for problem in problems:
+                print(f"        {problem}", file=sys.stderr)
+        else:
+            print(f"ok      {path}  {facts.pages} pages, smallest text {facts.smallest_glyph_pt:g} pt, "
+                  f"fonts {', '.join(facts.fonts)}")
+    return 1 if failures else 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from .schema import SCHEMA_PATH, schema_text
+
+    current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""
+    if args.check:
+        if current != schema_text():
+            print(f"{SCHEMA_PATH} is out of date: run python make_pdfs.py schema", file=sys.stderr)
+            return 1
+        print(f"{SCHEMA_PATH} is up to date")
+        return 0
+    from .write import write_atomic
+
+    write_atomic(SCHEMA_PATH, schema_text().encode("utf-8"))
+    print(f"wrote {SCHEMA_PATH}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "build")
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage message
+        return int(exc.code or 0) and UsageError.exit_code
+    runners = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema}
+    try:
+        return runners[args.command](args)
+    except CareprintError as error:
+        _print_problems(error)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+    except Exception:  # a bug in careprint, not in the content
+        if os.environ.get("CAREPRINT_DEBUG"):
+            traceback.print_exc()
+        print("careprint hit an internal error; nothing was replaced. Run again with CAREPRINT_DEBUG=1 and "
+              "report the output to the careprint maintainers.", file=sys.stderr)
+        return 3

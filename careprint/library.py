@@ -1,0 +1,109 @@
+"""Everything one build reads (handouts, source registry, glossary, clinic settings), loaded together.
+
+Loading every file before rendering any means an author sees all the problems of a change at once, each with
+its file and line, the way MkDocs reports configuration errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load import _Document, load_model
+from .model import Clinic, Glossary, Handout, Source, SourceRegistry
+from .problems import ContentError, Problem
+from .project import Project
+
+
+@dataclass
+class LoadedHandout:
+    handout: Handout
+    path: Path
+    shown: str  # the path as reported to the user
+    doc: _Document  # line numbers of every key
+
+    def line_of(self, *loc) -> int | None:
+        return self.doc.line_of(tuple(loc))
+
+
+@dataclass
+class Library:
+    project: Project
+    handouts: list[LoadedHandout]
+    sources: dict[str, Source]
+    glossary: Glossary
+    clinic: Clinic
+    sources_file: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    def sources_of(self, handout: Handout) -> list[Source]:
+        return [self.sources[s] for s in handout.sources if s in self.sources]
+
+
+def handout_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith((".", "_")))
+
+
+def load_library(project: Project) -> Library:
+    """Load and cross-check every file; raise one ContentError listing every problem found."""
+    problems: list[Problem] = []
+
+    def attempt(path: Path, model):
+        try:
+            return load_model(path, model, project.shown(path))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    if not project.handouts.is_dir():
+        raise ContentError([Problem(project.shown(project.handouts), None, "", "the handouts folder does not exist",
+                                    "create it, or pass --handouts DIR")])
+    files = handout_files(project.handouts)
+    if not files:
+        raise ContentError([Problem(project.shown(project.handouts), None, "", "no handouts (*.yaml) found",
+                                    "add a handout file; see the README")])
+
+    handouts: list[LoadedHandout] = []
+    for path in files:
+        loaded = attempt(path, Handout)
+        if loaded:
+            handout, doc = loaded
+            handouts.append(LoadedHandout(handout, path, project.shown(path), doc))
+
+    registry = attempt(project.sources, SourceRegistry)
+    glossary = attempt(project.glossary, Glossary)
+    clinic = Clinic()
+    if project.clinic.exists() or project.clinic_file:
+        loaded_clinic = attempt(project.clinic, Clinic)
+        clinic = loaded_clinic[0] if loaded_clinic else clinic
+
+    sources: dict[str, Source] = {}
+    if registry:
+        for index, source in enumerate(registry[0].sources):
+            if source.id in sources:
+                problems.append(Problem(project.shown(project.sources), registry[1].line_of(("sources", index, "id")),
+                                        f"sources[{index}].id", f"source id '{source.id}' is used twice",
+                                        "give each source its own id"))
+            sources[source.id] = source
+
+    seen: dict[str, LoadedHandout] = {}
+    for item in handouts:
+        handout = item.handout
+        if handout.id in seen:
+            problems.append(Problem(item.shown, item.line_of("id"), "id",
+                                    f"handout id '{handout.id}' is already used by {seen[handout.id].shown}",
+                                    "give each handout its own id"))
+        seen.setdefault(handout.id, item)
+        if handout.id != item.path.stem:
+            problems.append(Problem(item.shown, item.line_of("id"), "id",
+                                    f"id '{handout.id}' does not match the file name '{item.path.name}'",
+                                    f"rename the file to {handout.id}.yaml or change the id"))
+        if registry:
+            for index, source_id in enumerate(handout.sources):
+                if source_id not in sources:
+                    problems.append(Problem(item.shown, item.line_of("sources", index), f"sources[{index}]",
+                                            f"source '{source_id}' is not in {project.shown(project.sources)}",
+                                            "add it to the source registry or fix the id"))
+    if problems:
+        raise ContentError(problems)
+    return Library(project, handouts, sources, glossary[0], clinic, project.shown(project.sources))

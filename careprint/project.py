@@ -1,0 +1,67 @@
+"""Where a project's files live, and the editions it builds.
+
+One place names the folders and the numbers that define each edition, so every stage (render, verify, tests)
+agrees on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    min_glyph_pt: float  # nothing on the page, footer included, may be smaller
+    body_pt: float
+
+
+EDITIONS = {
+    "plain-language": Edition("plain-language", min_glyph_pt=12.0, body_pt=14.0),
+    "large-print": Edition("large-print", min_glyph_pt=18.0, body_pt=18.0),
+}
+
+PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders a build reads. Only files under `root` (and the font package) are ever read by a render."""
+
+    root: Path = ROOT
+    handouts_dir: Path | None = None
+    clinic_file: Path | None = None
+
+    @property
+    def handouts(self) -> Path:
+        return self.handouts_dir or self.root / "handouts"
+
+    @property
+    def clinic(self) -> Path:
+        return self.clinic_file or self.root / "clinic.yaml"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def styles(self) -> Path:
+        return self.root / "styles"
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "reference" / "sources.yaml"
+
+    @property
+    def glossary(self) -> Path:
+        return self.root / "reference" / "glossary.yaml"
+
+    def shown(self, path: Path) -> str:
+        """A path as the user should see it: relative to the project where possible."""
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)

@@ -1,0 +1,172 @@
+"""Turn a validated handout into HTML (Jinja2) and then into PDF bytes (WeasyPrint).
+
+Rendering is the only stage that touches WeasyPrint. It reads nothing but the project's own files and the font
+package (see ProjectFetcher), sets every text in Atkinson Hyperlegible, and turns anything WeasyPrint logs into a
+build error, because WeasyPrint otherwise carries on silently with missing images or fallback fonts.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import fontpkg_atkinson_hyperlegible as font_package
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .model import Clinic, Handout, Source
+from .project import Edition, Project
+
+FONT_FAMILY = font_package.FAMILY
+FONT_DIR = font_package.ROOT / "files"
+# Regular and bold only: clear-print rules forbid italics, so no italic face is offered to fall back on.
+FONT_FILES = {400: "AtkinsonHyperlegible-Regular.ttf", 700: "AtkinsonHyperlegible-Bold.ttf"}
+FONT_NAMES = ("Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold")
+
+TRIAGE_LEVELS = {
+    "emergency": {
+        "label": "Emergency: get help now",
+        "symbol": "Stop sign",
+        "lead": "If you have any of these signs:",
+    },
+    "call_today": {
+        "label": "Call your care team today",
+        "symbol": "Telephone",
+        "lead": "If you have any of these signs:",
+    },
+    "next_visit": {
+        "label": "Tell your care team at your next visit",
+        "symbol": "Calendar",
+        "lead": "If you notice any of these:",
+    },
+}
+
+
+def status_line(handout: Handout) -> str:
+    """The review status exactly as it is; a draft says so plainly."""
+    review = handout.review
+    if review.status == "approved":
+        return (f"Version {handout.version}. Reviewed {review.approved_on:%Y-%m}, "
+                f"next review {review.next_review:%Y-%m}.")
+    return f"Version {handout.version}. Draft, not yet approved for patient use."
+
+
+def font_face_css() -> str:
+    faces = []
+    for weight, name in FONT_FILES.items():
+        faces.append(
+            f"@font-face {{ font-family: '{FONT_FAMILY}'; font-weight: {weight}; font-style: normal; "
+            f"src: url('{(FONT_DIR / name).as_uri()}'); }}"
+        )
+    return "\n".join(faces)
+
+
+def page_size_css(paper: str) -> str:
+    return f"@page {{ size: {paper}; }}"
+
+
+def jinja_environment(templates: Path) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=True,  # content text is text: <script> in YAML prints as <script>
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(
+    handout: Handout,
+    edition: Edition,
+    clinic: Clinic,
+    sources: list[Source],
+    env: Environment,
+) -> str:
+    template = env.get_template("handout.html.j2")
+    return template.render(
+        handout=handout,
+        edition=edition,
+        clinic=clinic,
+        sources=sources,
+        status=status_line(handout),
+        triage_levels=TRIAGE_LEVELS,
+    )
+
+
+@dataclass
+class RenderResult:
+    pdf: bytes
+    document: object  # weasyprint.Document, kept for layout checks
+    messages: list[str]
+
+
+class LogCollector(logging.Handler):
+    """Collects what WeasyPrint logs during one render so it can fail the build instead of scrolling past."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().splitlines()[0])
+
+
+def make_fetcher(allowed: list[Path]):
+    """A URL fetcher that serves only files below the allowed folders; no network, no escape by .. or symlink."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    roots = [path.resolve() for path in allowed]
+
+    class ProjectFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file",), allow_redirects=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+                return self._refuse(url, "only files inside the project may be used")
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                return self._refuse(url, "the file is outside the project")
+            if not path.is_file():
+                return self._refuse(url, "the file does not exist")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+        def _refuse(self, url: str, why: str):
+            self.refused.append(f"{url}: {why}")
+            raise ValueError(f"careprint refused {url}: {why}")
+
+    return ProjectFetcher()
+
+
+def render_pdf(html: str, project: Project, edition: Edition, paper: str, font_config=None) -> RenderResult:
+    """HTML -> tagged PDF/UA-1 bytes, with page furniture marked as artifacts."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .tagging import mark_page_furniture_as_artifacts
+
+    font_config = font_config or FontConfiguration()
+    fetcher = make_fetcher([project.root, FONT_DIR])
+    collector = LogCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        stylesheets = [
+            CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher),
+            CSS(filename=str(project.styles / "base.css"), font_config=font_config, url_fetcher=fetcher),
+            CSS(filename=str(project.styles / f"{edition.name}.css"), font_config=font_config, url_fetcher=fetcher),
+            CSS(string=page_size_css(paper), font_config=font_config, url_fetcher=fetcher),
+        ]
+        document = HTML(string=html, base_url=project.root.as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=stylesheets, font_config=font_config
+        )
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    finally:
+        logger.removeHandler(collector)
+    messages = list(dict.fromkeys(fetcher.refused + collector.messages))
+    return RenderResult(mark_page_furniture_as_artifacts(pdf), document, messages)

@@ -13,7 +13,7 @@ from pathlib import Path
 from . import __version__
 from .library import Library, LoadedHandout
 from .project import EDITIONS, PAPER_SIZES, Edition, Project
-from .render import jinja_environment, render_html, render_pdf, status_line
+from .render import jinja_environment, render_html, render_pdf
 from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
 from .write import output_lock, read_manifest, sha256, write_atomic, write_manifest
 
@@ -31,17 +31,12 @@ class Outcome:
         return not self.problems
 
 
-def page_furniture(item: LoadedHandout) -> list[str]:
-    """Footer text repeated on every page, removed before checking that the content is all there."""
-    return ["Page {page} of {pages}", item.handout.title, status_line(item.handout)]
-
-
 def expected_texts(item: LoadedHandout) -> list[str]:
     return [text for _, _, text in item.handout.texts()]
 
 
 def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: list[str]) -> tuple[PdfFacts, list[str]]:
-    facts, problems = inspect_pdf(pdf, page_furniture(item))
+    facts, problems = inspect_pdf(pdf)
     problems = [f"WeasyPrint: {m}" for m in messages] + problems
     problems += check_minimum_size(facts, edition.min_glyph_pt)
     problems += check_text_present(facts, expected_texts(item))

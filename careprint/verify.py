@@ -28,7 +28,7 @@ class PdfFacts:
     fonts: list[str] = field(default_factory=list)
     title: str = ""
     language: str = ""
-    text: str = ""  # the text layer, whitespace folded, page furniture removed where known
+    text: str = ""  # the tagged text layer (page furniture excluded), whitespace folded
 
 
 def _font_base(name: str) -> str:
@@ -98,7 +98,7 @@ def _outline_count(pdf: pikepdf.Pdf) -> int:
         return count
 
 
-def inspect_pdf(pdf_bytes: bytes, furniture: list[str] | None = None) -> tuple[PdfFacts, list[str]]:
+def inspect_pdf(pdf_bytes: bytes) -> tuple[PdfFacts, list[str]]:
     """Measure a PDF and list what is wrong with it as a patient handout (minimum size is checked by the caller)."""
     problems: list[str] = []
     facts = PdfFacts()
@@ -146,11 +146,9 @@ def inspect_pdf(pdf_bytes: bytes, furniture: list[str] | None = None) -> tuple[P
                     problems.append(f"page {number}: an image lies outside the page")
             if outside:
                 problems.append(f"page {number}: {outside} characters lie outside the page")
-            text = fold(page.extract_text() or "")
-            for item in furniture or []:
-                # The footer comes last in reading order: drop its last occurrence, keep the heading's.
-                before, found, after = text.rpartition(fold(item.format(page=number, pages=facts.pages)))
-                text = f"{before} {after}" if found else text
+            # Only tagged content: page furniture is marked as an artifact and is not part of the text.
+            content = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("tag") != "Artifact")
+            text = fold(content.extract_text() or "")
             page_texts.append(fold(text))
     facts.smallest_glyph_pt = smallest or 0.0
     facts.text = fold(" ".join(page_texts))

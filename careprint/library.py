@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import _Document, load_model
+from .load import _Document, key_path, load_model
 from .model import Clinic, Glossary, Handout, Source, SourceRegistry
 from .problems import ContentError, Problem
 from .project import Project
@@ -42,6 +42,38 @@ class Library:
 
 def handout_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith((".", "_")))
+
+
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def image_problems(item: LoadedHandout, root: Path) -> list[Problem]:
+    """An image must be a file inside the project: never a web address, never reached by .. or a symlink."""
+    problems = []
+    root = root.resolve()
+    for s, section in enumerate(item.handout.sections):
+        for b, block in enumerate(section.blocks):
+            if block.image is None:
+                continue
+            loc = ("sections", s, "blocks", b, "image", "file")
+            name = block.image.file
+
+            def report(message: str, hint: str) -> None:
+                problems.append(Problem(item.shown, item.line_of(*loc), key_path(loc), message, hint))
+
+            if "://" in name or name.startswith(("//", "data:")):
+                report(f"image '{name}' is a web address; careprint never fetches from the network",
+                       "save the picture in the project's images/ folder and give its path, e.g. images/spine.png")
+            elif Path(name).is_absolute() or ".." in Path(name).parts:
+                report(f"image '{name}' is outside the project", "give a path inside the project, e.g. images/spine.png")
+            elif not (root / name).resolve().is_relative_to(root):
+                report(f"image '{name}' leads outside the project through a symbolic link",
+                       "copy the picture into the project's images/ folder")
+            elif not (root / name).is_file():
+                report(f"image file '{name}' not found", "check the path; it is relative to the project folder")
+            elif Path(name).suffix.lower() not in IMAGE_TYPES:
+                report(f"image '{name}' is not a PNG, JPEG or SVG file", "save the picture as PNG, JPEG or SVG")
+    return problems
 
 
 def load_library(project: Project) -> Library:
@@ -98,6 +130,7 @@ def load_library(project: Project) -> Library:
             problems.append(Problem(item.shown, item.line_of("id"), "id",
                                     f"id '{handout.id}' does not match the file name '{item.path.name}'",
                                     f"rename the file to {handout.id}.yaml or change the id"))
+        problems.extend(image_problems(item, project.root))
         if registry:
             for index, source_id in enumerate(handout.sources):
                 if source_id not in sources:

@@ -91,7 +91,9 @@ def _compose(text: str, shown: str) -> _Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        message = f"YAML syntax error: {exc.problem or exc.context}"
+        message = f"YAML syntax error: {_plain_yaml(exc.problem or exc.context or 'unreadable')}"
+        if exc.context_mark and exc.problem_mark and 0 < exc.context_mark.line != exc.problem_mark.line:
+            message += f" (the part that is open started on line {exc.context_mark.line + 1})"
         raise ContentError([Problem(
             shown, line, "", message,
             "check the indentation and quote text that contains a colon (:) or starts with a symbol",
@@ -138,6 +140,23 @@ def _compose(text: str, shown: str) -> _Document:
         raise ContentError([Problem(shown, 1, "", "the file must be a mapping of keys (like title: ...), "
                                     f"not a {type(data).__name__}", "start the file with id: and title:")])
     return _Document(data, lines)
+
+
+YAML_WORDS = {
+    "<block end>": "the end of an indented part",
+    "<block mapping start>": "a new key",
+    "<block sequence start>": "a list",
+    "<scalar>": "text",
+    "<stream end>": "the end of the file",
+    "<block collection start>": "an indented part",
+}
+
+
+def _plain_yaml(problem: str) -> str:
+    """PyYAML's token names, said in words an author knows."""
+    for token, words in YAML_WORDS.items():
+        problem = problem.replace(f"'{token}'", words).replace(token, words)
+    return problem
 
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
@@ -194,6 +213,10 @@ def _problem_from_error(error: dict, doc: _Document, model: type[BaseModel], sho
         "dict_type": "write keys and values indented under this key",
         "literal_error": "use one of the values listed",
         "string_pattern_mismatch": "see the README for the allowed form",
+        "too_long": "remove some items or shorten the text",
+        "too_short": "add to it; it cannot be empty",
+        "greater_than_equal": "use a larger number",
+        "less_than_equal": "use a smaller number",
     }
     hint = hints.get(kind, "")
     if kind in ("string_type", "int_type", "date_type") and value is not None:
@@ -208,4 +231,9 @@ def load_model(path: Path, model: type[M], shown: str | None = None) -> tuple[M,
     try:
         return model.model_validate(doc.data), doc
     except ValidationError as exc:
-        raise ContentError([_problem_from_error(e, doc, model, shown) for e in exc.errors()]) from None
+        problems = [_problem_from_error(e, doc, model, shown) for e in exc.errors()]
+        # A misspelt key also makes the right key "missing": say it once, as the misspelling.
+        explained = {p.key.rsplit(".", 1)[0] + "." + p.hint.split("'")[1] for p in problems
+                     if p.message.startswith("unknown key") and p.hint.startswith("did you mean")}
+        problems = [p for p in problems if not (p.message.startswith("this required key") and p.key in explained)]
+        raise ContentError(problems) from None

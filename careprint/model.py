@@ -60,7 +60,14 @@ class Triage(StrictModel):
         return [(name, signs) for name, signs in found if signs]
 
 
-BLOCK_TYPES = ("paragraph", "bullets", "triage", "questions", "notes")
+class Image(StrictModel):
+    """A picture from the project's images/ folder. Its alt text is what a screen reader says instead."""
+
+    file: Annotated[str, Field(min_length=1, max_length=200, description="path inside the project, e.g. images/spine.png")]
+    alt: Text
+
+
+BLOCK_TYPES = ("paragraph", "bullets", "triage", "questions", "notes", "image")
 
 
 class Block(StrictModel):
@@ -73,6 +80,7 @@ class Block(StrictModel):
     triage: Triage | None = None
     questions: list[Text] | None = Field(default=None, min_length=1)
     notes: int | None = Field(default=None, ge=1, le=20, description="number of write-in lines")
+    image: Image | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -155,6 +163,8 @@ class GlossaryTerm(StrictModel):
 
 class Glossary(StrictModel):
     terms: list[GlossaryTerm]
+    # Words that may be written in capitals because they are acronyms, not emphasis (see check.py).
+    acronyms: list[Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")]] = Field(default_factory=list)
 
 
 class Phones(StrictModel):

@@ -60,8 +60,9 @@ class Project:
         return self.root / "reference" / "glossary.yaml"
 
     def shown(self, path: Path) -> str:
-        """A path as the user should see it: relative to the project where possible."""
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
+        """A path as the user should see it: relative to where they ran the command, else to the project."""
+        resolved = path.resolve()
+        for base in (Path.cwd().resolve(), self.root.resolve()):
+            if resolved.is_relative_to(base):
+                return str(resolved.relative_to(base))
+        return str(path)

@@ -58,7 +58,7 @@ def font_face_css() -> str:
     for weight, name in FONT_FILES.items():
         faces.append(
             f"@font-face {{ font-family: '{FONT_FAMILY}'; font-weight: {weight}; font-style: normal; "
-            f"src: url('{(FONT_DIR / name).as_uri()}'); }}"
+            f"src: url('{FONTS_URL}{name}'); }}"
         )
     return "\n".join(faces)
 
@@ -113,11 +113,17 @@ class LogCollector(logging.Handler):
         self.messages.append(record.getMessage().splitlines()[0])
 
 
-def make_fetcher(allowed: list[Path]):
-    """A URL fetcher that serves only files below the allowed folders; no network, no escape by .. or symlink."""
+# Files are served under fixed virtual addresses, not their real paths: WeasyPrint names resources after their
+# URL, so real paths would make the PDF bytes depend on the folder the project was checked out in.
+PROJECT_URL = "file:///careprint/project/"
+FONTS_URL = "file:///careprint/fonts/"
+
+
+def make_fetcher(project_root: Path):
+    """A URL fetcher that serves only the project's files and the font files; no network, no escape by .. or symlink."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    roots = [path.resolve() for path in allowed]
+    roots = {PROJECT_URL: project_root.resolve(), FONTS_URL: FONT_DIR.resolve()}
 
     class ProjectFetcher(URLFetcher):
         def __init__(self) -> None:
@@ -125,11 +131,14 @@ def make_fetcher(allowed: list[Path]):
             self.refused: list[str] = []
 
         def fetch(self, url: str, headers=None):
-            parsed = urlparse(url)
-            if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
-                return self._refuse(url, "only files inside the project may be used")
-            path = Path(unquote(parsed.path)).resolve()
-            if not any(path.is_relative_to(root) for root in roots):
+            prefix = next((p for p in roots if url.startswith(p)), None)
+            if prefix is None:
+                why = "the network is never used" if "://" in url and not url.startswith("file:") else \
+                    "only files inside the project may be used"
+                return self._refuse(url, why)
+            root = roots[prefix]
+            path = (root / unquote(urlparse(url).path.removeprefix(urlparse(prefix).path))).resolve()
+            if not path.is_relative_to(root):
                 return self._refuse(url, "the file is outside the project")
             if not path.is_file():
                 return self._refuse(url, "the file does not exist")
@@ -137,8 +146,9 @@ def make_fetcher(allowed: list[Path]):
             return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
         def _refuse(self, url: str, why: str):
-            self.refused.append(f"{url}: {why}")
-            raise ValueError(f"careprint refused {url}: {why}")
+            shown = url.replace(PROJECT_URL, "").replace(FONTS_URL, "fonts/")
+            self.refused.append(f"{shown}: refused, {why}")
+            raise ValueError(f"careprint refused {shown}: {why}")
 
     return ProjectFetcher()
 
@@ -151,18 +161,21 @@ def render_pdf(html: str, project: Project, edition: Edition, paper: str, font_c
     from .tagging import mark_page_furniture_as_artifacts
 
     font_config = font_config or FontConfiguration()
-    fetcher = make_fetcher([project.root, FONT_DIR])
+    fetcher = make_fetcher(project.root)
     collector = LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
+        def stylesheet(text: str) -> CSS:
+            return CSS(string=text, base_url=PROJECT_URL + "styles/", font_config=font_config, url_fetcher=fetcher)
+
         stylesheets = [
-            CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher),
-            CSS(filename=str(project.styles / "base.css"), font_config=font_config, url_fetcher=fetcher),
-            CSS(filename=str(project.styles / f"{edition.name}.css"), font_config=font_config, url_fetcher=fetcher),
-            CSS(string=page_size_css(paper), font_config=font_config, url_fetcher=fetcher),
+            stylesheet(font_face_css()),
+            stylesheet((project.styles / "base.css").read_text(encoding="utf-8")),
+            stylesheet((project.styles / f"{edition.name}.css").read_text(encoding="utf-8")),
+            stylesheet(page_size_css(paper)),
         ]
-        document = HTML(string=html, base_url=project.root.as_uri() + "/", url_fetcher=fetcher).render(
+        document = HTML(string=html, base_url=PROJECT_URL, url_fetcher=fetcher).render(
             stylesheets=stylesheets, font_config=font_config
         )
         pdf = document.write_pdf(pdf_variant="pdf/ua-1")

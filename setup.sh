@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up careprint on a fresh machine: system libraries, a virtualenv in .venv, and the pinned Python packages.
+#   ./setup.sh          what building handouts needs
+#   ./setup.sh --test   the same plus what the tests need
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# WeasyPrint needs Pango (most Linux machines have it) and, to subset fonts the same way on every machine,
+# HarfBuzz's subsetting library. Install them with the system package manager when they are missing.
+missing=()
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || missing+=(libharfbuzz-subset0)
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    echo "Installing system libraries: ${missing[*]}"
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Please install these system libraries, then run ./setup.sh again: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+python3 -m venv .venv
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+fi
+echo "careprint is set up in .venv"

@@ -1,0 +1,29 @@
+"""The JSON Schema that authors' editors use is generated from the model and kept current."""
+
+import json
+
+from careprint.cli import main
+from careprint.schema import SCHEMA_PATH, schema_text
+
+
+def test_the_committed_schema_is_current():
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), "run: python make_pdfs.py schema"
+
+
+def test_schema_check_command_agrees(capsys):
+    assert main(["schema", "--check"]) == 0
+
+
+def test_schema_rejects_unknown_keys_and_names_the_block_types():
+    schema = json.loads(schema_text())
+    assert schema["additionalProperties"] is False
+    block = schema["$defs"]["Block"]
+    assert block["additionalProperties"] is False and block["maxProperties"] == 1
+    assert set(block["properties"]) == {"paragraph", "bullets", "triage", "questions", "notes", "image"}
+
+
+def test_every_shipped_handout_points_its_editor_at_the_schema():
+    from careprint.project import ROOT
+
+    for path in (ROOT / "handouts").glob("*.yaml"):
+        assert path.read_text().startswith("# yaml-language-server: $schema=../schema/handout.schema.json")

@@ -7,6 +7,7 @@ It only parses arguments, calls the pipeline and turns results into lines a nurs
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -30,8 +31,15 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--handouts", type=Path, metavar="DIR", help="folder of handout YAML files (default: handouts/)")
         sub.add_argument("--clinic", type=Path, metavar="FILE", help="clinic settings (default: clinic.yaml)")
 
+    def gate_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--strict", action="store_true", help="treat content warnings as errors")
+        sub.add_argument("--release", action="store_true",
+                         help="for patient use: refuse drafts, and handouts past their review date")
+        sub.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)  # tests, reproducible checks
+
     build = commands.add_parser("build", help="build PDFs (the default command)")
     content_options(build)
+    gate_options(build)
     build.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
     build.add_argument("--edition", action="append", choices=sorted(EDITIONS), help="only this edition (repeatable)")
     build.add_argument("--handout", action="append", metavar="ID", help="only this handout id (repeatable)")
@@ -39,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check the content without building")
     content_options(check)
+    gate_options(check)
+    check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
 
     verify = commands.add_parser("verify", help="check PDFs that already exist (for example one sent by email)")
     verify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -48,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write the JSON Schema for handout files")
     schema.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
     return parser
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from None
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -70,6 +87,14 @@ def run_build(args: argparse.Namespace) -> int:
         raise UsageError(f"no handout with id {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
     editions = args.edition or list(EDITIONS)
 
+    problems, failed = _quality_gate(library, args, args.handout)
+    for problem in problems:
+        print(str(problem), file=sys.stderr)
+    if failed:
+        print(f"build stopped before rendering: {_tally(problems, args.strict)}; no PDF was written or replaced",
+              file=sys.stderr)
+        return 1
+
     def echo(outcome) -> None:
         target = args.out / outcome.path
         if outcome.ok:
@@ -81,7 +106,15 @@ def run_build(args: argparse.Namespace) -> int:
             for problem in outcome.problems:
                 print(f"        {problem}", file=sys.stderr)
 
-    outcomes = build(library, args.out, editions, args.handout, args.paper, echo)
+    from .contrast import StyleError
+
+    try:
+        outcomes = build(library, args.out, editions, args.handout, args.paper, echo)
+    except StyleError as error:  # colour contrast or triage cues: checked before anything renders
+        _print_problems(error)
+        print("build stopped before rendering: the stylesheets or templates break a clear-print rule; no PDF was "
+              "written or replaced", file=sys.stderr)
+        return error.exit_code
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} PDFs built in {args.out}/; manifest: "
           f"{args.out / 'manifest.json'}")
@@ -91,29 +124,69 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_check(args: argparse.Namespace) -> int:
-    from .library import load_library
+def _quality_gate(library, args: argparse.Namespace, handout_ids: list[str] | None = None):
+    """The content checks (check.py) for the selected handouts: (problems, whether they stop the command)."""
+    from dataclasses import replace
 
-    library = load_library(_project(args))
-    print(f"{len(library.handouts)} handouts checked: no problems found")
-    return 0
+    from .check import check_library
+
+    if handout_ids:
+        library = replace(library, handouts=[i for i in library.handouts if i.handout.id in handout_ids])
+    problems = check_library(library, args.today or datetime.date.today(), release=args.release)
+    failed = any(p.severity == "error" for p in problems) or (args.strict and bool(problems))
+    return problems, failed
+
+
+def _tally(problems: list, strict: bool) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    text = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return text + (" (warnings count as errors with --strict)" if strict and warnings else "")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .check import format_readability, readability_report
+    from .library import load_library
+    from .problems import ContentError
+
+    try:
+        library = load_library(_project(args))
+    except ContentError as error:
+        if args.format != "json":
+            raise
+        print(json.dumps({"ok": False, "errors": len(error.problems), "warnings": 0,
+                          "problems": [p.as_dict() for p in error.problems], "readability": []}, indent=2))
+        return error.exit_code
+    problems, failed = _quality_gate(library, args)
+    report = readability_report(library)
+    if args.format == "json":
+        print(json.dumps({
+            "ok": not failed,
+            "today": (args.today or datetime.date.today()).isoformat(),
+            "strict": args.strict,
+            "release": args.release,
+            "errors": sum(p.severity == "error" for p in problems),
+            "warnings": sum(p.severity == "warning" for p in problems),
+            "problems": [p.as_dict() for p in problems],
+            "readability": [entry.as_dict() for entry in report],
+        }, indent=2))
+        return 1 if failed else 0
+    for problem in problems:
+        print(str(problem), file=sys.stderr)
+    print("\n".join(format_readability(report)))
+    verdict = "failed" if failed else "passed"
+    print(f"{len(library.handouts)} handouts checked: {_tally(problems, args.strict) if problems else 'no problems found'}"
+          f"; {verdict}")
+    return 1 if failed else 0
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from .verify import check_minimum_size, inspect_pdf
+    from .verify import verify_file
 
     minimum = EDITIONS[args.edition].min_glyph_pt
     failures = 0
     for path in args.paths:
-        try:
-            data = path.read_bytes()
-            facts, problems = inspect_pdf(data)
-        except OSError as exc:
-            facts, problems = None, [f"cannot read the file ({exc.strerror})"]
-        except Exception as exc:  # a damaged PDF: say so, do not crash
-            facts, problems = None, [f"not a readable PDF ({type(exc).__name__})"]
-        if facts:
-            problems += check_minimum_size(facts, minimum)
+        facts, problems = verify_file(path, minimum)  # never raises for a bad or missing file
         if problems:
             failures += 1
             print(f"FAILED  {path}", file=sys.stderr)

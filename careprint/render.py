@@ -13,17 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import fontpkg_atkinson_hyperlegible as font_package
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .fonts import FONT_DIR, FONT_FAMILY, FONT_FILES
 from .model import Clinic, Handout, Source
 from .project import Edition, Project
-
-FONT_FAMILY = font_package.FAMILY
-FONT_DIR = font_package.ROOT / "files"
-# Regular and bold only: clear-print rules forbid italics, so no italic face is offered to fall back on.
-FONT_FILES = {400: "AtkinsonHyperlegible-Regular.ttf", 700: "AtkinsonHyperlegible-Bold.ttf"}
-FONT_NAMES = ("Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold")
 
 TRIAGE_LEVELS = {
     "emergency": {

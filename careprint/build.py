@@ -14,6 +14,8 @@ from . import __version__
 from .library import Library, LoadedHandout
 from .project import EDITIONS, PAPER_SIZES, Edition, Project
 from .render import jinja_environment, render_html, render_pdf
+from .contrast import StyleError, check_styles
+from .layout import check_layout
 from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
 from .write import output_lock, read_manifest, sha256, write_atomic, write_manifest
 
@@ -35,9 +37,12 @@ def expected_texts(item: LoadedHandout) -> list[str]:
     return [text for _, _, text in item.handout.texts()]
 
 
-def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: list[str]) -> tuple[PdfFacts, list[str]]:
+def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: list[str],
+                  document=None) -> tuple[PdfFacts, list[str]]:
+    """Every check on one rendered PDF: its laid-out boxes (clipping, overflow) and the PDF itself."""
     facts, problems = inspect_pdf(pdf)
-    problems = [f"WeasyPrint: {m}" for m in messages] + problems
+    layout_problems = check_layout(document) if document is not None else []
+    problems = [f"WeasyPrint: {m}" for m in messages] + layout_problems + problems
     problems += check_minimum_size(facts, edition.min_glyph_pt)
     problems += check_text_present(facts, expected_texts(item))
     if facts.language != item.handout.language:
@@ -49,7 +54,7 @@ def build_one(library: Library, item: LoadedHandout, edition: Edition, paper: st
     outcome = Outcome(item.handout.id, edition.name, f"{edition.name}/{item.handout.id}.pdf")
     html = render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env)
     result = render_pdf(html, library.project, edition, PAPER_SIZES[paper], font_config)
-    outcome.facts, outcome.problems = verify_render(result.pdf, item, edition, result.messages)
+    outcome.facts, outcome.problems = verify_render(result.pdf, item, edition, result.messages, result.document)
     return result.pdf, outcome
 
 
@@ -64,6 +69,9 @@ def build(
     """Render, verify and write the selected PDFs; returns one Outcome per PDF, failures included."""
     from weasyprint.text.fonts import FontConfiguration
 
+    style_problems = check_styles(library.project, editions)  # colour contrast and triage cues, before any render
+    if style_problems:
+        raise StyleError(style_problems)
     selected = [item for item in library.handouts if not handout_ids or item.handout.id in handout_ids]
     env = jinja_environment(library.project.templates)
     font_config = FontConfiguration()

@@ -1,4 +1,4 @@
-"""The command line: `python make_pdfs.py [build|check|verify|schema] ...`.
+"""The command line: `python make_pdfs.py [build|check|verify|schema|packet|card] ...`.
 
 It only parses arguments, calls the pipeline and turns results into lines a nurse or an author can act on.
 `main(argv) -> int` runs in-process, so tests call it directly. No content mistake ever shows a traceback.
@@ -17,7 +17,7 @@ from pathlib import Path
 from .problems import CareprintError, UsageError
 from .project import EDITIONS, PAPER_SIZES, Project
 
-COMMANDS = ("build", "check", "verify", "schema")
+COMMANDS = ("build", "check", "verify", "schema", "packet", "card")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +57,28 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="write the JSON Schema for handout files")
     schema.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
+
+    packet = commands.add_parser("packet", help="one PDF for one patient: a cover page and the handouts named")
+    packet.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="the handouts, in the order to print")
+    content_options(packet)
+    gate_options(packet)
+    packet.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the packet to write")
+    packet.add_argument("--edition", choices=sorted(EDITIONS), default="large-print",
+                        help="edition of the handouts (default: large-print)")
+    packet.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
+    packet.add_argument("--for", dest="patient_name", metavar="NAME",
+                        help="the patient's name, printed on the cover only (never logged or saved elsewhere)")
+    packet.add_argument("--appointment", metavar="TEXT", help="the next appointment, printed on the cover only")
+    packet.add_argument("--fillable", action="store_true",
+                        help="make the cover's empty lines form fields that can be typed into before printing")
+
+    card = commands.add_parser("card", help="a one-page card of a handout's urgent warning signs, for the fridge")
+    card.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="handouts with a triage block")
+    content_options(card)
+    gate_options(card)
+    card.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
+                      help="output folder; cards go in DIR/card/ (default: out/)")
+    card.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
     return parser
 
 
@@ -215,6 +237,73 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _selected_handouts(library, args: argparse.Namespace) -> list[str] | None:
+    """The handout ids named on the command line, checked; None (after printing why) if the content gate fails."""
+    known = {item.handout.id for item in library.handouts}
+    unknown = [h for h in args.handout_ids if h not in known]
+    if unknown:
+        raise UsageError(f"no handout with id {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
+    twice = sorted({h for h in args.handout_ids if args.handout_ids.count(h) > 1})
+    if twice:
+        raise UsageError(f"{', '.join(twice)} is named more than once; name each handout once")
+    problems, failed = _quality_gate(library, args, args.handout_ids)
+    for problem in problems:
+        print(str(problem), file=sys.stderr)
+    if failed:
+        print(f"stopped before rendering: {_tally(problems, args.strict)}; nothing was written", file=sys.stderr)
+        return None
+    return list(args.handout_ids)
+
+
+def run_packet(args: argparse.Namespace) -> int:
+    """One packet for one patient. The patient's details are passed on in memory and never printed here."""
+    from .library import load_library
+    from .packet import Patient, build_packet
+
+    if args.out.suffix.lower() != ".pdf" or args.out.is_dir():
+        raise UsageError(f"--out {args.out} must name the packet's PDF file, e.g. --out packet.pdf")
+    library = load_library(_project(args))
+    handout_ids = _selected_handouts(library, args)
+    if handout_ids is None:
+        return 1
+    patient = Patient(name=args.patient_name, appointment=args.appointment)
+    outcome = build_packet(library, handout_ids, EDITIONS[args.edition], args.out, args.paper, patient, args.fillable)
+    if not outcome.ok:
+        print(f"FAILED  {args.out}  (nothing was written; the previous file, if any, is kept)", file=sys.stderr)
+        for problem in outcome.problems:
+            print(f"        {problem}", file=sys.stderr)
+        return 1
+    starts = ", ".join(f"{handout_id} p. {page}" for handout_id, page in outcome.starts.items())
+    print(f"ok      {args.out}  {outcome.facts.pages} pages ({args.edition}; {starts}), smallest text "
+          f"{outcome.facts.smallest_glyph_pt:g} pt{', fillable cover' if args.fillable else ''}")
+    return 0
+
+
+def run_card(args: argparse.Namespace) -> int:
+    from .card import build_cards
+    from .library import load_library
+
+    library = load_library(_project(args))
+    handout_ids = _selected_handouts(library, args)
+    if handout_ids is None:
+        return 1
+
+    def echo(outcome) -> None:
+        target = args.out / outcome.path
+        if outcome.ok:
+            print(f"ok      {target}  {outcome.facts.pages} page, smallest text {outcome.facts.smallest_glyph_pt:g} pt")
+        else:
+            print(f"FAILED  {target}  (the previous copy, if any, is kept)", file=sys.stderr)
+            for problem in outcome.problems:
+                print(f"        {problem}", file=sys.stderr)
+
+    outcomes = build_cards(library, args.out, handout_ids, args.paper, echo)
+    failed = [o for o in outcomes if not o.ok]
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} cards built in {args.out / 'card'}/; manifest: "
+          f"{args.out / 'manifest.json'}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
@@ -223,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage message
         return int(exc.code or 0) and UsageError.exit_code
-    runners = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema}
+    runners = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
+               "packet": run_packet, "card": run_card}
     try:
         return runners[args.command](args)
     except CareprintError as error:

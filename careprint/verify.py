@@ -3,6 +3,9 @@
 WeasyPrint reports neither too-small text, nor text pushed off the page, nor a silent font fallback, nor a
 missing tag tree. A clinic cannot check every PDF by eye, so every build reads back each PDF it made and refuses
 to keep one that would fail a reader. The checks that need only the PDF also run on any file (`verify PATH`).
+Layout problems that the PDF cannot show (clipped text still extracts) are found in careprint.layout.
+
+Every message says what is wrong, where (page), and what to do about it.
 """
 
 from __future__ import annotations
@@ -10,13 +13,19 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pdfplumber
 import pikepdf
 
-ALLOWED_FONTS = ("Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold")
+from .fonts import FONT_FAMILY, FONT_NAMES
+
+ALLOWED_FONTS = FONT_NAMES  # the faces the stylesheets name (careprint writes their @font-face rules itself)
+FONT_LABEL = FONT_FAMILY
 HYPHEN_MARKS = ("\u2010", "\u00ad")
 EDGE_TOLERANCE_PT = 0.5
+# Operators that put something on the page: text, painted paths, images, shadings.
+PAINTING = frozenset({"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "BI", "sh"})
 
 
 @dataclass
@@ -25,6 +34,7 @@ class PdfFacts:
 
     pages: int = 0
     smallest_glyph_pt: float = 0.0
+    smallest_glyph_page: int = 0
     fonts: list[str] = field(default_factory=list)
     title: str = ""
     language: str = ""
@@ -40,51 +50,147 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _embedded_fonts(pdf: pikepdf.Pdf) -> tuple[list[str], list[str]]:
-    """(font names, names of fonts not embedded)."""
-    names: set[str] = set()
-    missing: set[str] = set()
-    for page in pdf.pages:
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _check_fonts(pdf: pikepdf.Pdf, allowed: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(embedded font names, problems): every font embedded, and only the faces the stylesheet names."""
+    names: dict[str, int] = {}  # font -> first page it is used on
+    missing: dict[str, int] = {}
+    for number, page in enumerate(pdf.pages, start=1):
         fonts = page.obj.get("/Resources", {}).get("/Font", {})
         for font in fonts.values():
             base = _font_base(str(font.get("/BaseFont", "/unnamed")).removeprefix("/"))
-            names.add(base)
+            names.setdefault(base, number)
             descriptor_owner = font.DescendantFonts[0] if "/DescendantFonts" in font else font
             descriptor = descriptor_owner.get("/FontDescriptor", {})
             if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
-                missing.add(base)
-    return sorted(names), sorted(missing)
+                missing.setdefault(base, number)
+    problems = [
+        f"page {page}: the font {name} is not embedded, so each viewer and printer shows the text in a font of "
+        f"its own choosing; rebuild the PDF with the font embedded"
+        for name, page in sorted(missing.items(), key=lambda item: (item[1], item[0]))
+    ]
+    problems += [
+        f"page {page}: text is set in {name}, not in {FONT_LABEL}: a font fell back or the stylesheet names "
+        f"another font; name only '{FONT_LABEL}' in styles/*.css and keep the font package installed"
+        for name, page in sorted(names.items(), key=lambda item: (item[1], item[0])) if name not in allowed
+    ]
+    return sorted(names), problems
 
 
-def _heading_count(pdf: pikepdf.Pdf) -> tuple[int, list[str]]:
-    """Number of H1-H6 structure elements, and problems with their order."""
-    levels: list[int] = []
-    stack = [pdf.Root.StructTreeRoot]
-    seen = set()
+@dataclass
+class _Structure:
+    headings: list[tuple[int, int]] = field(default_factory=list)  # (level, page)
+    figures_without_alt: list[int] = field(default_factory=list)  # page of each
+    reachable: set[tuple[tuple[int, int], int]] = field(default_factory=set)  # (page objgen, MCID)
+
+
+def _walk_structure(pdf: pikepdf.Pdf, page_numbers: dict[tuple[int, int], int]) -> _Structure:
+    """One pass over the tag tree, in reading order: headings, figures, and the content each element reaches."""
+    root = pdf.Root.StructTreeRoot
+    role_map = root.get("/RoleMap", {})
+    found = _Structure()
+    stack: list[tuple[object, object]] = [(root, None)]
+    seen: set[tuple[int, int]] = set()
     while stack:
-        node = stack.pop()
-        if not isinstance(node, pikepdf.Dictionary):
-            continue
-        if node.is_indirect:
-            if node.objgen in seen:
+        node, page = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            if node.is_indirect:
+                if node.objgen in seen:
+                    continue
+                seen.add(node.objgen)
+            page = node.get("/Pg", page)
+            kind = node.get("/Type")
+            if kind == "/MCR":
+                stack.append((node.get("/MCID"), node.get("/Pg", page)))
                 continue
-            seen.add(node.objgen)
-        role = str(node.get("/S", ""))
-        if re.fullmatch(r"/H[1-6]", role):
-            levels.append(int(role[2]))
-        kids = node.get("/K")
-        if isinstance(kids, pikepdf.Array):
-            stack.extend(reversed(list(kids)))
-        elif kids is not None:
-            stack.append(kids)
+            if kind == "/OBJR":
+                continue
+            role = str(node.get("/S", ""))
+            role = str(role_map.get(role, role)) if role else role
+            number = page_numbers.get(page.objgen, 0) if isinstance(page, pikepdf.Dictionary) else 0
+            if re.fullmatch(r"/H[1-6]", role):
+                found.headings.append((int(role[2]), number))
+            elif role == "/Figure":
+                alt = str(node.get("/Alt", "") or node.get("/ActualText", ""))
+                if not alt.strip():
+                    found.figures_without_alt.append(number)
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend((kid, page) for kid in reversed(list(kids)))
+            elif kids is not None:
+                stack.append((kids, page))
+        elif isinstance(node, int) and isinstance(page, pikepdf.Dictionary):
+            found.reachable.add((page.objgen, int(node)))
+    return found
+
+
+def _check_structure(pdf: pikepdf.Pdf) -> list[str]:
+    page_numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+    structure = _walk_structure(pdf, page_numbers)
     problems = []
     previous = 0
-    for level in levels:
+    for level, page in structure.headings:
         if level > previous + 1:
-            problems.append(f"heading level H{level} follows H{previous or 'nothing'}; headings must not skip levels")
+            problems.append(
+                f"page {page}: heading level H{level} follows {f'H{previous}' if previous else 'no heading'}; "
+                f"headings must not skip levels, or screen-reader users lose their place: use "
+                f"H{previous + 1} here")
             break
         previous = level
-    return len(levels), problems
+    if structure.headings:
+        bookmarks = _outline_count(pdf)
+        if bookmarks < len(structure.headings):
+            problems.append(
+                f"the PDF has {_plural(bookmarks, 'bookmark', 'bookmarks')} for "
+                f"{_plural(len(structure.headings), 'heading', 'headings')}, so readers cannot jump to every "
+                f"section; give every heading a bookmark (WeasyPrint does so for h1-h6)")
+    for page in structure.figures_without_alt:
+        problems.append(
+            f"page {page}: a figure has no alt text, so a screen reader cannot say what it shows; give the "
+            f"picture alt text (an inline SVG needs a <title>)")
+    problems += _check_marked_content(pdf, structure.reachable)
+    return problems
+
+
+def _check_marked_content(pdf: pikepdf.Pdf, reachable: set[tuple[tuple[int, int], int]]) -> list[str]:
+    """Everything drawn is tagged content the tag tree reaches, or an artifact; nothing is orphaned or untagged."""
+    problems = []
+    for number, page in enumerate(pdf.pages, start=1):
+        properties = page.obj.get("/Resources", {}).get("/Properties", {})
+        in_artifact: list[bool] = []  # one entry per open marked-content sequence
+        orphaned = untagged = 0
+        for operands, operator in pikepdf.parse_content_stream(page):
+            operator = str(operator)
+            if operator == "BMC" or operator == "BDC":
+                artifact = bool(in_artifact and in_artifact[-1]) or str(operands[0]) == "/Artifact"
+                in_artifact.append(artifact)
+                if operator == "BDC" and not artifact:
+                    props = operands[1]
+                    if isinstance(props, pikepdf.Name):
+                        props = properties.get(str(props), {})
+                    mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
+                    if mcid is not None and (page.objgen, int(mcid)) not in reachable:
+                        orphaned += 1
+            elif operator == "EMC":
+                if in_artifact:
+                    in_artifact.pop()
+            elif operator in PAINTING and not in_artifact:
+                untagged += 1
+        if orphaned:
+            problems.append(
+                f"page {number}: {_plural(orphaned, 'piece', 'pieces')} of tagged content "
+                f"{'is' if orphaned == 1 else 'are'} not in the document's tag tree, so screen readers skip or "
+                f"misplace {'it' if orphaned == 1 else 'them'}; page furniture (footers, page numbers) must be "
+                f"marked as artifacts")
+        if untagged:
+            problems.append(
+                f"page {number}: {_plural(untagged, 'drawing or text operation is', 'drawing or text operations are')}"
+                f" neither tagged nor marked as an artifact, so screen readers cannot tell content from decoration; "
+                f"rebuild the PDF as tagged PDF/UA")
+    return problems
 
 
 def _outline_count(pdf: pikepdf.Pdf) -> int:
@@ -98,34 +204,36 @@ def _outline_count(pdf: pikepdf.Pdf) -> int:
         return count
 
 
-def inspect_pdf(pdf_bytes: bytes) -> tuple[PdfFacts, list[str]]:
+def _outside(item: dict, width: float, height: float) -> bool:
+    return (item["x0"] < -EDGE_TOLERANCE_PT or item["x1"] > width + EDGE_TOLERANCE_PT
+            or item["top"] < -EDGE_TOLERANCE_PT or item["bottom"] > height + EDGE_TOLERANCE_PT)
+
+
+def inspect_pdf(pdf_bytes: bytes, allowed_fonts: tuple[str, ...] = ALLOWED_FONTS) -> tuple[PdfFacts, list[str]]:
     """Measure a PDF and list what is wrong with it as a patient handout (minimum size is checked by the caller)."""
     problems: list[str] = []
     facts = PdfFacts()
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         facts.pages = len(pdf.pages)
-        facts.fonts, missing = _embedded_fonts(pdf)
-        for name in missing:
-            problems.append(f"font {name} is not embedded")
-        for name in facts.fonts:
-            if name not in ALLOWED_FONTS:
-                problems.append(f"text is set in {name}, not in Atkinson Hyperlegible (a font fell back)")
+        facts.fonts, font_problems = _check_fonts(pdf, allowed_fonts)
+        problems += font_problems
         facts.language = str(pdf.Root.get("/Lang", ""))
         if not facts.language:
-            problems.append("the PDF has no language (/Lang)")
+            problems.append("the PDF has no language (/Lang), so a screen reader may read it with the wrong voice "
+                            "and pronunciation; set lang on the <html> element")
         facts.title = str(pdf.open_metadata().get("dc:title", "") or pdf.docinfo.get("/Title", ""))
         if not facts.title:
-            problems.append("the PDF has no title")
+            problems.append("the PDF has no title, so the viewer's title bar and screen readers show only the file "
+                            "name; set the <title> of the page")
         prefs = pdf.Root.get("/ViewerPreferences", {})
         if not bool(prefs.get("/DisplayDocTitle", False)):
-            problems.append("the viewer's title bar would show the file name, not the title (DisplayDocTitle)")
+            problems.append("the viewer's title bar would show the file name, not the title (DisplayDocTitle is "
+                            "off); render the PDF as PDF/UA")
         if "/StructTreeRoot" not in pdf.Root or not bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False)):
-            problems.append("the PDF has no tag tree: screen readers cannot read it in order")
+            problems.append("the PDF has no tag tree, so screen readers cannot read it in order; render the PDF as "
+                            "tagged PDF/UA")
         else:
-            headings, order_problems = _heading_count(pdf)
-            problems.extend(order_problems)
-            if headings and _outline_count(pdf) < headings:
-                problems.append(f"the PDF has {_outline_count(pdf)} bookmarks for {headings} headings")
+            problems += _check_structure(pdf)
 
     smallest = None
     page_texts = []
@@ -136,35 +244,59 @@ def inspect_pdf(pdf_bytes: bytes) -> tuple[PdfFacts, list[str]]:
                 if not char["text"].strip():
                     continue
                 size = round(float(char["size"]), 2)
-                smallest = size if smallest is None else min(smallest, size)
-                if (char["x0"] < -EDGE_TOLERANCE_PT or char["x1"] > page.width + EDGE_TOLERANCE_PT
-                        or char["top"] < -EDGE_TOLERANCE_PT or char["bottom"] > page.height + EDGE_TOLERANCE_PT):
+                if smallest is None or size < smallest:
+                    smallest, facts.smallest_glyph_page = size, number
+                if _outside(char, page.width, page.height):
                     outside += 1
             for image in page.images:
-                if (image["x0"] < -EDGE_TOLERANCE_PT or image["x1"] > page.width + EDGE_TOLERANCE_PT
-                        or image["top"] < -EDGE_TOLERANCE_PT or image["bottom"] > page.height + EDGE_TOLERANCE_PT):
-                    problems.append(f"page {number}: an image lies outside the page")
+                if _outside(image, page.width, page.height):
+                    problems.append(f"page {number}: a picture lies partly outside the page and is cut off; make it "
+                                    f"smaller or fix its position in the stylesheet")
             if outside:
-                problems.append(f"page {number}: {outside} characters lie outside the page")
+                problems.append(
+                    f"page {number}: {_plural(outside, 'character lies', 'characters lie')} outside the page and "
+                    f"cannot be printed; check the stylesheet for fixed widths, negative margins or positioning")
             # Only tagged content: page furniture is marked as an artifact and is not part of the text.
             content = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("tag") != "Artifact")
             text = fold(content.extract_text() or "")
-            page_texts.append(fold(text))
+            if any(mark in text for mark in HYPHEN_MARKS):
+                problems.append(
+                    f"page {number}: words are split with hyphenation marks, so screen readers and copied text "
+                    f"get broken words; turn hyphenation off (hyphens: none)")
+            page_texts.append(text)
     facts.smallest_glyph_pt = smallest or 0.0
     facts.text = fold(" ".join(page_texts))
-    if any(mark in facts.text for mark in HYPHEN_MARKS):
-        problems.append("the text layer contains hyphenation marks; words are split for screen readers")
     return facts, problems
 
 
 def check_minimum_size(facts: PdfFacts, minimum_pt: float) -> list[str]:
     if facts.smallest_glyph_pt + 0.01 < minimum_pt:
-        return [f"the smallest text is {facts.smallest_glyph_pt:g} pt, below this edition's {minimum_pt:g} pt minimum"]
+        return [f"page {facts.smallest_glyph_page}: the smallest text is {facts.smallest_glyph_pt:g} pt, below this "
+                f"edition's {minimum_pt:g} pt minimum (footers included); make every font size at least "
+                f"{minimum_pt:g} pt"]
     return []
 
 
 def check_text_present(facts: PdfFacts, expected: list[str]) -> list[str]:
     """Every sentence of the content must be in the text layer: nothing lost to overflow or clipping."""
     missing = [text for text in expected if fold(text) not in facts.text]
-    return [f"text missing from the PDF: \"{text[:60]}\"" for text in missing[:5]] + (
+    return [f"text missing from the PDF (lost to overflow or clipping, or split by a stray mark): \"{text[:60]}\""
+            for text in missing[:5]] + (
         [f"and {len(missing) - 5} more missing passages"] if len(missing) > 5 else [])
+
+
+def verify_file(path: Path, minimum_pt: float) -> tuple[PdfFacts | None, list[str]]:
+    """The PDF-only checks on any file, e.g. one sent by email; never raises for a bad file."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return None, ["this is a folder, not a PDF file; name the PDF files to check"]
+    except OSError as exc:
+        return None, [f"cannot read the file ({exc.strerror or exc}); check the name and that you may open it"]
+    if b"%PDF-" not in data[:1024]:
+        return None, ["this is not a PDF file; ask for the handout again as a PDF"]
+    try:
+        facts, problems = inspect_pdf(data)
+    except Exception:  # a damaged PDF: say so, do not crash
+        return None, ["this PDF is damaged and cannot be read; ask the sender for a new copy"]
+    return facts, problems + check_minimum_size(facts, minimum_pt)

@@ -1,21 +1,29 @@
 """The pipeline: load -> check -> render -> verify -> write, for every handout in every edition asked for.
 
 This is the one place that strings the stages together. Content problems stop the build before anything is
-rendered; a PDF that fails verification is reported and not written, and the other PDFs still build.
+rendered; a PDF that fails verification is reported and not written, and the other PDFs still build. PDFs whose
+inputs have not changed since the last build are skipped (plan.py); the rest render in a process pool, one
+WeasyPrint font configuration per worker, with output identical to a serial build.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import multiprocessing.util
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .library import Library, LoadedHandout
-from .project import EDITIONS, PAPER_SIZES, Edition, Project
-from .render import jinja_environment, render_html, render_pdf
 from .contrast import StyleError, check_styles
 from .layout import check_layout
+from .library import Library, LoadedHandout
+from .plan import Shard, Task, is_up_to_date, manifest_name, plan
+from .project import EDITIONS, PAPER_SIZES, Edition
+from .render import jinja_environment, render_html, render_pdf
 from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
 from .write import output_lock, read_manifest, sha256, write_atomic, write_manifest
 
@@ -58,6 +66,72 @@ def build_one(library: Library, item: LoadedHandout, edition: Edition, paper: st
     return result.pdf, outcome
 
 
+def _build_safely(library: Library, task: Task, paper: str, env, font_config) -> tuple[bytes, Outcome]:
+    """build_one, with a careprint bug contained to its own PDF instead of stopping every other handout."""
+    item = next(i for i in library.handouts if i.handout.id == task.handout_id)
+    try:
+        return build_one(library, item, EDITIONS[task.edition], paper, env, font_config)
+    except Exception as error:  # a bug, not a content mistake: report it, keep the previous PDF
+        return b"", Outcome(task.handout_id, task.edition, task.path,
+                            [f"careprint could not make this PDF ({type(error).__name__}: {error}); "
+                             "please report this to the careprint maintainers"])
+
+
+def _release_fonts(font_config) -> None:
+    """WeasyPrint keeps each font configuration's fonts in a /tmp/weasyprint-* folder until it is collected."""
+    folder = getattr(font_config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# One worker process's state: set once by _start_worker, used by every task the worker runs.
+_WORKER: dict = {}
+
+
+def _start_worker(library: Library, paper: str) -> None:
+    from weasyprint.text.fonts import FontConfiguration
+
+    _WORKER.update(library=library, paper=paper, env=jinja_environment(library.project.templates),
+                   fonts=FontConfiguration())
+    # Workers leave through os._exit, where atexit and __del__ do not run; a multiprocessing finalizer does.
+    multiprocessing.util.Finalize(None, lambda: _release_fonts(_WORKER.get("fonts")), exitpriority=10)
+
+
+def _work(task: Task) -> tuple[Task, bytes, Outcome]:
+    pdf, outcome = _build_safely(_WORKER["library"], task, _WORKER["paper"], _WORKER["env"], _WORKER["fonts"])
+    return task, pdf, outcome
+
+
+def _render_all(library: Library, tasks: list[Task], paper: str, jobs: int) -> Iterator[tuple[Task, bytes, Outcome]]:
+    """Each task's PDF and outcome, in a pool of `jobs` processes, or in this process when one will do."""
+    if jobs <= 1 or len(tasks) <= 1:
+        from weasyprint.text.fonts import FontConfiguration
+
+        env, fonts = jinja_environment(library.project.templates), FontConfiguration()
+        try:
+            for task in tasks:
+                yield (task, *_build_safely(library, task, paper, env, fonts))
+        finally:
+            _release_fonts(fonts)
+        return
+    # fork: workers inherit the loaded library instead of re-reading it; no font configuration exists yet here.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_start_worker,
+                             initargs=(library, paper)) as pool:
+        for future in as_completed([pool.submit(_work, task) for task in tasks]):
+            yield future.result()
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@dataclass
+class BuildResult:
+    outcomes: list[Outcome]
+    unchanged: int
+
+
 def build(
     library: Library,
     out_dir: Path,
@@ -65,37 +139,44 @@ def build(
     handout_ids: list[str] | None = None,
     paper: str = "letter",
     echo: Callable[[Outcome], None] = lambda outcome: None,
-) -> list[Outcome]:
-    """Render, verify and write the selected PDFs; returns one Outcome per PDF, failures included."""
-    from weasyprint.text.fonts import FontConfiguration
-
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    shard: Shard | None = None,
+    start: Callable[[int, int], None] = lambda total, unchanged: None,
+) -> BuildResult:
+    """Render, verify and write the selected PDFs whose inputs changed; one Outcome per PDF made or failed."""
     style_problems = check_styles(library.project, editions)  # colour contrast and triage cues, before any render
     if style_problems:
         raise StyleError(style_problems)
-    selected = [item for item in library.handouts if not handout_ids or item.handout.id in handout_ids]
-    env = jinja_environment(library.project.templates)
-    font_config = FontConfiguration()
+    loaded = [item.path for item in library.handouts]
+    tasks = plan(library.project, editions, paper, handout_ids, shard, files=loaded)
+    by_id = {item.handout.id: item for item in library.handouts}
     outcomes: list[Outcome] = []
     with output_lock(out_dir):
-        manifest = read_manifest(out_dir)
-        for item in selected:
-            for name in editions:
-                pdf, outcome = build_one(library, item, EDITIONS[name], paper, env, font_config)
-                if outcome.ok:
-                    write_atomic(out_dir / outcome.path, pdf)
-                    manifest[outcome.path] = {
-                        "path": outcome.path,
-                        "handout": item.handout.id,
-                        "edition": name,
-                        "language": item.handout.language,
-                        "version": item.handout.version,
-                        "review_status": item.handout.review.status,
-                        "paper": paper,
-                        "pages": outcome.facts.pages,
-                        "smallest_glyph_pt": outcome.facts.smallest_glyph_pt,
-                        "sha256": sha256(pdf),
-                    }
-                outcomes.append(outcome)
-                echo(outcome)
-        write_manifest(out_dir, manifest, f"careprint {__version__}")
-    return outcomes
+        manifest = read_manifest(out_dir, manifest_name(shard))
+        todo = tasks if force else [t for t in tasks if not is_up_to_date(t, manifest, out_dir)]
+        start(len(todo), len(tasks) - len(todo))
+        for task, pdf, outcome in _render_all(library, todo, paper, jobs):
+            if outcome.ok:
+                write_atomic(out_dir / task.path, pdf)
+                handout = by_id[task.handout_id].handout
+                manifest[task.path] = {
+                    "path": task.path,
+                    "handout": handout.id,
+                    "edition": task.edition,
+                    "language": handout.language,
+                    "version": handout.version,
+                    "review_status": handout.review.status,
+                    "next_review": handout.review.next_review.isoformat(),
+                    "paper": paper,
+                    "pages": outcome.facts.pages,
+                    "smallest_glyph_pt": outcome.facts.smallest_glyph_pt,
+                    "sha256": sha256(pdf),
+                    "inputs": task.input_hash,
+                }
+            outcomes.append(outcome)
+            echo(outcome)
+        write_manifest(out_dir, manifest, f"careprint {__version__}", manifest_name(shard))
+    order = {task.path: n for n, task in enumerate(tasks)}
+    return BuildResult(sorted(outcomes, key=lambda o: order[o.path]), len(tasks) - len(todo))

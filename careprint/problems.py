@@ -24,9 +24,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         key = f" {self.key}:" if self.key else ""
-        text = f"{where}:{key} {self.message}"
-        if self.severity == "warning":
-            text = f"{where}:{key} warning: {self.message}"
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        text = f"{where}:{key} {message}" if where else message
         return f"{text} ({self.hint})" if self.hint else text
 
     def as_dict(self) -> dict:

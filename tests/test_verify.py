@@ -103,7 +103,7 @@ def test_the_build_walks_the_layout_of_every_pdf_and_finds_nothing(monkeypatch, 
         return calls[-1]
 
     monkeypatch.setattr(build_module, "check_layout", spy)
-    outcomes = build(load_library(Project()), tmp_path, list(EDITIONS))
+    outcomes = build(load_library(Project()), tmp_path, list(EDITIONS)).outcomes
     assert len(calls) == len(outcomes) == len(CASES)
     assert calls == [[]] * len(CASES)
     assert [o.problems for o in outcomes] == [[]] * len(CASES)
@@ -523,7 +523,7 @@ def test_verify_command_explains_a_file_that_is_not_a_readable_pdf(tmp_path, cap
 def test_a_pdf_that_fails_verification_leaves_the_previous_copy_byte_identical(project_copy, tmp_path):
     out = tmp_path / "out"
     project = Project(root=project_copy)
-    first = build(load_library(project), out, ["plain-language"], ["hypercalcemia"])
+    first = build(load_library(project), out, ["plain-language"], ["hypercalcemia"]).outcomes
     assert [o.problems for o in first] == [[]]
     target = out / "plain-language" / "hypercalcemia.pdf"
     before = target.read_bytes()
@@ -531,7 +531,7 @@ def test_a_pdf_that_fails_verification_leaves_the_previous_copy_byte_identical(p
     # A footer too small for the edition: the stylesheet checks pass, the verify stage must not.
     sheet = project_copy / "styles" / "plain-language.css"
     sheet.write_text(sheet.read_text() + "\n@page { @bottom-right { font-size: 10pt; } }\n")
-    second = build(load_library(project), out, ["plain-language"], ["hypercalcemia"])
+    second = build(load_library(project), out, ["plain-language"], ["hypercalcemia"]).outcomes
     assert second[0].problems == ["page 1: the smallest text is 10 pt, below this edition's 12 pt minimum (footers "
                                   "included); make every font size at least 12 pt"]
     assert target.read_bytes() == before

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Benchmark careprint against bare WeasyPrint on a synthetic catalogue made from the real handouts.
+
+Not a test: it measures. Run it from the project root, after ./setup.sh:
+
+    .venv/bin/python benchmarks/bench.py                 # 200 handouts x 2 editions = 400 PDFs
+    .venv/bin/python benchmarks/bench.py --handouts 20   # a quick run
+
+It prints a table and writes benchmarks/results.json. What it reports:
+- bare WeasyPrint per PDF: HTML(...).render().write_pdf(pdf/ua-1) of the very HTML careprint renders, with one
+  reused font configuration, the floor careprint cannot go below;
+- careprint per PDF: careprint's render + artifact pass + every verification, in the same process, same fonts;
+- their ratio;
+- full build of the catalogue with 1 worker and with all workers (fresh processes, --force);
+- a no-op rebuild (nothing changed) and a one-handout-changed rebuild, with the number of PDFs each rebuilt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def make_catalogue(folder: Path, count: int) -> list[Path]:
+    """`count` handouts: copies of the real ones under new ids, each with its own text so none are identical."""
+    originals = sorted((ROOT / "handouts").glob("*.yaml"))
+    folder.mkdir(parents=True)
+    made = []
+    for number in range(count):
+        source = originals[number % len(originals)]
+        new_id = f"{source.stem}-{number:03d}"
+        text = source.read_text(encoding="utf-8").replace(f"id: {source.stem}", f"id: {new_id}", 1)
+        text = text.replace('version: "1.0"', f'version: "1.{number}"', 1)
+        path = folder / f"{new_id}.yaml"
+        path.write_text(text, encoding="utf-8")
+        made.append(path)
+    return made
+
+
+def run(args: list[str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, str(ROOT / "make_pdfs.py"), *args], cwd=ROOT, capture_output=True,
+                            text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"build failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed, result.stdout
+
+
+def built_count(stdout: str) -> int:
+    match = re.search(r"(\d+) of \d+ PDFs built", stdout)
+    return int(match.group(1)) if match else 0
+
+
+def per_pdf_times(handouts_dir: Path, samples: int) -> dict[str, float]:
+    """Median seconds per PDF, bare WeasyPrint vs careprint, on the same HTML in one warm process."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from careprint.build import build_one
+    from careprint.library import load_library
+    from careprint.project import EDITIONS, PAPER_SIZES, Project
+    from careprint.render import PROJECT_URL, font_face_css, jinja_environment, make_fetcher, page_size_css, \
+        render_html
+
+    library = load_library(Project(handouts_dir=handouts_dir))
+    env = jinja_environment(library.project.templates)
+    font_config = FontConfiguration()
+    items = library.handouts[:samples]
+    bare, careprint = [], []
+    for warm_up in (True, False):
+        for item in items:
+            for name, edition in EDITIONS.items():
+                if name not in ("plain-language", "large-print"):
+                    continue
+                html = render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env)
+                fetcher = make_fetcher(library.project.root)
+                start = time.perf_counter()
+                sheets = [CSS(string=text, base_url=PROJECT_URL + "styles/", font_config=font_config,
+                              url_fetcher=fetcher)
+                          for text in (font_face_css(), (library.project.styles / "base.css").read_text(),
+                                       (library.project.styles / f"{name}.css").read_text(),
+                                       page_size_css(PAPER_SIZES["letter"]))]
+                HTML(string=html, base_url=PROJECT_URL, url_fetcher=fetcher).render(
+                    stylesheets=sheets, font_config=font_config).write_pdf(pdf_variant="pdf/ua-1")
+                middle = time.perf_counter()
+                build_one(library, item, edition, "letter", env, font_config)
+                end = time.perf_counter()
+                if not warm_up:
+                    bare.append(middle - start)
+                    careprint.append(end - middle)
+    return {"bare_weasyprint_s": statistics.median(bare), "careprint_s": statistics.median(careprint)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--handouts", type=int, default=200, help="synthetic handouts (default 200, x 2 editions)")
+    parser.add_argument("--samples", type=int, default=6, help="handouts timed one by one (default 6)")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="careprint-bench-"))
+    try:
+        handouts = work / "handouts"
+        files = make_catalogue(handouts, args.handouts)
+        results: dict[str, object] = {"handouts": args.handouts, "pdfs": 2 * args.handouts, "cores": os.cpu_count()}
+        results.update(per_pdf_times(handouts, args.samples))
+        results["ratio"] = results["careprint_s"] / results["bare_weasyprint_s"]
+        common = ["--handouts", str(handouts), "--edition", "plain-language", "--edition", "large-print", "--quiet"]
+        results["full_build_1_worker_s"], _ = run([*common, "--out", str(work / "out1"), "--jobs", "1", "--force"])
+        results["full_build_all_workers_s"], _ = run([*common, "--out", str(work / "out"), "--force"])
+        results["speedup"] = results["full_build_1_worker_s"] / results["full_build_all_workers_s"]
+        results["noop_rebuild_s"], out = run([*common, "--out", str(work / "out")])
+        results["noop_rebuilt_pdfs"] = built_count(out)
+        files[0].write_text(files[0].read_text() + "# an author's edit\n")
+        results["one_changed_rebuild_s"], out = run([*common, "--out", str(work / "out")])
+        results["one_changed_rebuilt_pdfs"] = built_count(out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = [
+        ("bare WeasyPrint per PDF", f"{results['bare_weasyprint_s'] * 1000:.0f} ms"),
+        ("careprint per PDF (render + verify)", f"{results['careprint_s'] * 1000:.0f} ms"),
+        ("ratio (target <= 1.10)", f"{results['ratio']:.2f}x"),
+        (f"full build, {results['pdfs']} PDFs, 1 worker", f"{results['full_build_1_worker_s']:.1f} s"),
+        (f"full build, {results['cores']} workers", f"{results['full_build_all_workers_s']:.1f} s"),
+        ("speed-up (target >= 1.7)", f"{results['speedup']:.2f}x"),
+        ("no-op rebuild (target <= 0.2 s)", f"{results['noop_rebuild_s']:.3f} s, "
+                                             f"{results['noop_rebuilt_pdfs']} PDFs rebuilt"),
+        ("one handout changed", f"{results['one_changed_rebuild_s']:.2f} s, "
+                                f"{results['one_changed_rebuilt_pdfs']} PDFs rebuilt"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Which PDFs a build must make: the selected handouts in each edition, in this shard, whose inputs changed.
+
+A PDF depends on its handout file, the source registry, the clinic settings, the templates, the base and edition
+stylesheets, the fonts, careprint's own code and the versions of the libraries that draw it, and on the edition
+and paper size. Each PDF's manifest entry records a hash of all of that, so a rebuild skips what it already made.
+Everything here reads raw bytes only: deciding that there is nothing to do must stay cheap and must never import
+WeasyPrint or even parse the YAML.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import importlib.metadata
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .fonts import FONT_DIR, FONT_FILES
+from .project import ROOT, Project
+
+PACKAGE_DIR = ROOT / "careprint"
+LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "fontpkg-atkinson-hyperlegible")
+
+Shard = tuple[int, int]  # (index from 1, count)
+
+
+@dataclass(frozen=True)
+class Task:
+    handout_id: str
+    handout_file: Path
+    edition: str
+    input_hash: str
+
+    @property
+    def path(self) -> str:
+        """Where the PDF goes, relative to the output folder."""
+        return f"{self.edition}/{self.handout_id}.pdf"
+
+
+def handout_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith((".", "_")))
+
+
+def parse_shard(text: str) -> Shard:
+    """'2/4' -> (2, 4); raises ValueError with a plain message."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a shard; write I/N, e.g. 1/4") from None
+    if not 1 <= index <= count:
+        raise ValueError(f"shard {text}: I must be between 1 and N")
+    return index, count
+
+
+def in_shard(handout_id: str, shard: Shard | None) -> bool:
+    """A stable split by handout id: adding a handout never moves the others to another shard."""
+    return shard is None or zlib.crc32(handout_id.encode()) % shard[1] == shard[0] - 1
+
+
+def manifest_name(shard: Shard | None) -> str:
+    return "manifest.json" if shard is None else f"manifest-shard-{shard[0]}-of-{shard[1]}.json"
+
+
+def _hash_files(digest, paths) -> None:
+    for path in sorted(paths):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        digest.update(b"\0")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """careprint's own code, the library versions and the font files."""
+    digest = hashlib.sha256()
+    _hash_files(digest, PACKAGE_DIR.glob("*.py"))
+    for name in LIBRARIES:
+        digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+    _hash_files(digest, [FONT_DIR / name for name in FONT_FILES.values()])
+    return digest.hexdigest()
+
+
+def shared_fingerprint(project: Project, edition: str, paper: str) -> str:
+    """Everything one edition's PDFs share: templates, stylesheets, sources, clinic settings, code."""
+    digest = hashlib.sha256(f"{edition}\0{paper}\0{code_fingerprint()}\0".encode())
+    _hash_files(digest, [p for p in project.templates.rglob("*") if p.is_file()])
+    _hash_files(digest, [project.styles / "base.css", project.styles / f"{edition}.css"])
+    _hash_files(digest, [project.sources, project.clinic])
+    return digest.hexdigest()
+
+
+def plan(project: Project, editions: list[str], paper: str, handout_ids: list[str] | None = None,
+         shard: Shard | None = None, files: list[Path] | None = None) -> list[Task]:
+    """Every PDF this build is responsible for, in a stable order."""
+    files = [f for f in (files if files is not None else handout_files(project.handouts))
+             if (not handout_ids or f.stem in handout_ids) and in_shard(f.stem, shard)]
+    tasks = []
+    for edition in editions:
+        shared = shared_fingerprint(project, edition, paper).encode()
+        for path in files:
+            digest = hashlib.sha256(shared + b"\0" + path.read_bytes()).hexdigest()
+            tasks.append(Task(path.stem, path, edition, digest))
+    return sorted(tasks, key=lambda t: (t.handout_id, t.edition))
+
+
+def is_up_to_date(task: Task, manifest: dict[str, dict], out_dir: Path) -> bool:
+    """The manifest says this PDF was made from these exact inputs, and the file on disk is that PDF."""
+    entry = manifest.get(task.path)
+    if not entry or entry.get("inputs") != task.input_hash:
+        return False
+    try:
+        return hashlib.sha256((out_dir / task.path).read_bytes()).hexdigest() == entry.get("sha256")
+    except OSError:
+        return False
+
+
+def nothing_to_do(tasks: list[Task], manifest: dict[str, dict], out_dir: Path, today: datetime.date) -> bool:
+    """True when every PDF is up to date and no handout's review date has come: the build may stop here."""
+    if not tasks:
+        return False
+    for task in tasks:
+        if not is_up_to_date(task, manifest, out_dir):
+            return False
+        next_review = manifest[task.path].get("next_review")
+        if not next_review or datetime.date.fromisoformat(next_review) <= today:
+            return False  # a full build reports the review that has come due
+    return True

@@ -1,0 +1,57 @@
+"""How a build talks to the person who ran it.
+
+In a terminal: a rich progress bar on stderr, with each failure printed in full above it as it happens. In CI logs and pipes: one
+plain line per PDF. With --quiet: failures and the summary only. Failures always go to stderr with every reason,
+because a nurse needs to know which handout did not print and why.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+class Reporter:
+    def __init__(self, out_dir: Path, quiet: bool = False, interactive: bool | None = None):
+        self.out_dir = out_dir
+        self.quiet = quiet
+        self.interactive = (sys.stdout.isatty() and sys.stderr.isatty()) if interactive is None else interactive
+        self._progress = None
+        self._bar = None
+
+    def start(self, total: int, unchanged: int) -> None:
+        if unchanged and not self.quiet:
+            print(f"{unchanged} PDFs are up to date and were not rebuilt (--force rebuilds them)")
+        if self.interactive and not self.quiet and total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            # No refresh thread: the bar is redrawn as each PDF finishes, which keeps forked workers safe.
+            self._progress = Progress(TextColumn("building PDFs"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), auto_refresh=False, transient=True,
+                                      console=Console(stderr=True))
+            self._progress.start()
+            self._bar = self._progress.add_task("build", total=total)
+
+    def done(self, outcome) -> None:
+        target = self.out_dir / outcome.path
+        if outcome.ok:
+            facts = outcome.facts
+            line = (f"ok      {target}  {facts.pages} pages, smallest text {facts.smallest_glyph_pt:g} pt, "
+                    f"fonts {', '.join(facts.fonts)}")
+            if not self.quiet and not self._progress:
+                print(line, flush=True)
+        else:
+            lines = [f"FAILED  {target}  (the previous copy, if any, is kept)"]
+            lines += [f"        {problem}" for problem in outcome.problems]
+            if self._progress:
+                self._progress.console.print("\n".join(lines), markup=False, highlight=False, style="bold")
+            else:
+                print("\n".join(lines), file=sys.stderr, flush=True)
+        if self._progress:
+            self._progress.advance(self._bar)
+            self._progress.refresh()
+
+    def finish(self) -> None:
+        if self._progress:
+            self._progress.stop()

@@ -1,0 +1,157 @@
+"""Builds skip what they already made, use every core, split into stable shards, and stay byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from careprint.cli import main
+from careprint.plan import in_shard, parse_shard
+from careprint.project import ROOT
+
+
+def hashes(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*.pdf"))}
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A private copy of the handouts that a test may edit."""
+    folder = tmp_path / "handouts"
+    shutil.copytree(ROOT / "handouts", folder)
+    return folder
+
+
+def build(content: Path, out: Path, *extra: str) -> int:
+    return main(["--handouts", str(content), "--out", str(out), *extra])
+
+
+def test_parallel_output_is_identical_to_serial(content, tmp_path):
+    assert build(content, tmp_path / "serial", "--jobs", "1") == 0
+    assert build(content, tmp_path / "parallel", "--jobs", "2") == 0
+    assert hashes(tmp_path / "serial") == hashes(tmp_path / "parallel")
+    assert len(hashes(tmp_path / "serial")) == 6
+    serial = json.loads((tmp_path / "serial" / "manifest.json").read_text())
+    parallel = json.loads((tmp_path / "parallel" / "manifest.json").read_text())
+    assert serial == parallel
+
+
+def test_a_second_build_has_nothing_to_do(content, tmp_path, capsys):
+    assert build(content, tmp_path / "out") == 0
+    capsys.readouterr()
+    assert build(content, tmp_path / "out") == 0
+    assert capsys.readouterr().out == f"nothing to do: all 6 PDFs in {tmp_path / 'out'}/ are up to date " \
+                                      "(--force rebuilds them)\n"
+
+
+def test_a_no_op_build_does_not_import_weasyprint(content, tmp_path):
+    assert build(content, tmp_path / "out") == 0
+    probe = ("import sys; from careprint.cli import main; "
+             f"code = main(['--handouts', {str(content)!r}, '--out', {str(tmp_path / 'out')!r}]); "
+             "print(code, sorted(m for m in ('weasyprint', 'pdfplumber', 'pikepdf', 'pydantic', 'yaml') "
+             "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
+
+
+def test_changing_one_handout_rebuilds_only_its_pdfs(content, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(content, out) == 0
+    before = hashes(out)
+    handout = content / "hypercalcemia.yaml"
+    handout.write_text(handout.read_text().replace("Watch for these signs.", "Look out for these signs."))
+    capsys.readouterr()
+    assert build(content, out) == 0
+    printed = capsys.readouterr().out
+    assert "4 PDFs are up to date and were not rebuilt" in printed
+    assert "2 of 2 PDFs built" in printed and "(4 up to date)" in printed
+    after = hashes(out)
+    changed = sorted(path for path in after if after[path] != before[path])
+    assert changed == ["large-print/hypercalcemia.pdf", "plain-language/hypercalcemia.pdf"]
+
+
+def test_force_rebuilds_everything_and_a_deleted_pdf_is_rebuilt(content, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(content, out) == 0
+    (out / "large-print" / "hypercalcemia.pdf").unlink()
+    capsys.readouterr()
+    assert build(content, out) == 0
+    assert "1 of 1 PDFs built" in capsys.readouterr().out
+    assert build(content, out, "--force") == 0
+    assert "6 of 6 PDFs built" in capsys.readouterr().out
+
+
+def test_a_review_date_that_has_come_ends_the_no_op_shortcut(content, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(content, out, "--today", "2026-11-24") == 0
+    capsys.readouterr()
+    assert build(content, out, "--today", "2027-06-01") == 0  # every handout's next review is 2027-05-24
+    captured = capsys.readouterr()
+    assert "nothing to do" not in captured.out
+    assert "review is overdue" in captured.err
+
+
+def test_shards_split_the_catalogue_stably_and_merge_into_one_manifest(content, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(content, out, "--shard", "1/2") == 0
+    assert build(content, out, "--shard", "2/2") == 0
+    capsys.readouterr()
+    assert main(["merge-manifests", str(out)]) == 0
+    assert capsys.readouterr().out == f"merged 2 shard manifests: 6 PDFs listed in {out / 'manifest.json'}\n"
+    assert build(content, tmp_path / "whole", "--jobs", "1") == 0
+    assert hashes(out) == hashes(tmp_path / "whole")
+    merged = json.loads((out / "manifest.json").read_text())["pdfs"]
+    whole = json.loads((tmp_path / "whole" / "manifest.json").read_text())["pdfs"]
+    assert merged == whole
+    ids = ["bone-metastases", "hypercalcemia", "spinal-cord-compression"] + [f"handout-{n}" for n in range(50)]
+    for n in (2, 3, 7):
+        owners = [[index for index in range(1, n + 1) if in_shard(handout, (index, n))] for handout in ids]
+        assert all(len(owner) == 1 for owner in owners)  # every handout in exactly one shard
+
+
+def test_merging_refuses_a_missing_shard_or_a_changed_pdf(content, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(content, out, "--shard", "1/2") == 0
+    capsys.readouterr()
+    assert main(["merge-manifests", str(out)]) == 1
+    assert capsys.readouterr().err == (f"shard 2 of 2 has no manifest in {out}; build it, or copy its output here, "
+                                       "then merge again\n")
+    assert build(content, out, "--shard", "2/2") == 0
+    pdf = next(out.rglob("*.pdf"))
+    pdf.write_bytes(pdf.read_bytes() + b"\n")
+    capsys.readouterr()
+    assert main(["merge-manifests", str(out)]) == 1
+    assert "is missing or is not the PDF its shard built" in capsys.readouterr().err
+    assert not (out / "manifest.json").exists()
+
+
+def test_bad_shard_and_jobs_values_are_usage_errors(capsys):
+    assert main(["--shard", "3/2"]) == 2
+    assert "shard 3/2: I must be between 1 and N" in capsys.readouterr().err
+    assert main(["--jobs", "0"]) == 2
+    assert "'0' is not a whole number of 1 or more" in capsys.readouterr().err
+    with pytest.raises(ValueError):
+        parse_shard("one/two")
+
+
+def test_quiet_prints_only_the_summary(content, tmp_path, capsys):
+    assert build(content, tmp_path / "out", "--quiet") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("6 of 6 PDFs built")
+
+
+def test_workers_remove_their_font_folders(content, tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {"TMPDIR": str(scratch), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, str(ROOT / "make_pdfs.py"), "--handouts", str(content), "--out",
+                             str(tmp_path / "out"), "--jobs", "2", "--quiet"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert list(scratch.glob("weasyprint-*")) == []

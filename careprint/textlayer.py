@@ -1,0 +1,106 @@
+"""Read a PDF's text layer as a reader's software meets it: each run of text with its size, place and tag.
+
+Verification reads every PDF of every build, so this must be fast: it walks the page objects with PDFium (a C++
+library, through pypdfium2) instead of parsing the PDF in Python, which took longer than rendering the PDF.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+
+@dataclass(frozen=True)
+class TextRun:
+    text: str
+    size_pt: float  # the size the reader sees, after every transformation
+    box: tuple[float, float, float, float]  # left, bottom, right, top in points, origin at the bottom left
+    tag: str  # the marked-content tag: "Artifact" for page furniture, else the structure role
+
+
+@dataclass
+class PageLayer:
+    number: int
+    width: float
+    height: float
+    runs: list[TextRun]
+    images: list[tuple[float, float, float, float]]
+
+
+def _mark_name(mark) -> str:
+    length = ctypes.c_ulong()
+    raw.FPDFPageObjMark_GetName(mark, None, 0, ctypes.byref(length))
+    buffer = (ctypes.c_ushort * (length.value // 2 + 1))()
+    raw.FPDFPageObjMark_GetName(mark, buffer, length, ctypes.byref(length))
+    return bytes(buffer)[: length.value].decode("utf-16-le").rstrip("\0")
+
+
+def _bounds(obj) -> tuple[float, float, float, float]:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    return left.value, bottom.value, right.value, top.value
+
+
+def _text_run(obj, textpage) -> TextRun:
+    size = ctypes.c_float()
+    raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+    matrix = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+    scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+    length = raw.FPDFTextObj_GetText(obj, textpage, None, 0)
+    buffer = (ctypes.c_ushort * max(length, 1))()
+    raw.FPDFTextObj_GetText(obj, textpage, buffer, length)
+    text = bytes(buffer)[: 2 * length].decode("utf-16-le", errors="replace").rstrip("\0")
+    marks = [_mark_name(raw.FPDFPageObj_GetMark(obj, k)) for k in range(raw.FPDFPageObj_CountMarks(obj))]
+    tag = "Artifact" if "Artifact" in marks else (marks[-1] if marks else "")
+    return TextRun(text, round(size.value * scale, 2), _bounds(obj), tag)
+
+
+def _objects(container, count, get) -> Iterator:
+    """Page objects, looking inside form XObjects too."""
+    for index in range(count(container)):
+        obj = get(container, index)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
+            yield from _objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject)
+        else:
+            yield obj
+
+
+def reading_order(runs: list[TextRun]) -> list[TextRun]:
+    """Top to bottom, then left to right, as a reader sees the page: WeasyPrint draws list bullets after the
+    items they mark, so the order of the content stream is not the order of reading."""
+    lines: list[list[TextRun]] = []
+    for run in sorted(runs, key=lambda r: -r.box[3]):
+        middle = (run.box[1] + run.box[3]) / 2
+        if lines and lines[-1][0].box[1] <= middle <= lines[-1][0].box[3]:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return [run for line in lines for run in sorted(line, key=lambda r: r.box[0])]
+
+
+def read_pages(pdf_bytes: bytes) -> list[PageLayer]:
+    document = pdfium.PdfDocument(pdf_bytes)
+    pages = []
+    try:
+        for number, page in enumerate(document, start=1):
+            textpage = page.get_textpage()
+            runs, images = [], []
+            for obj in _objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject):
+                kind = raw.FPDFPageObj_GetType(obj)
+                if kind == raw.FPDF_PAGEOBJ_TEXT:
+                    runs.append(_text_run(obj, textpage.raw))
+                elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                    images.append(_bounds(obj))
+            width, height = page.get_size()
+            pages.append(PageLayer(number, width, height, reading_order(runs), images))
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return pages

@@ -14,10 +14,11 @@ import sys
 import traceback
 from pathlib import Path
 
+from . import __version__
 from .problems import CareprintError, UsageError
 from .project import EDITIONS, PAPER_SIZES, Project
 
-COMMANDS = ("build", "check", "verify", "schema", "packet", "card")
+COMMANDS = ("build", "check", "verify", "schema", "packet", "card", "merge-manifests")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--edition", action="append", choices=sorted(EDITIONS), help="only this edition (repeatable)")
     build.add_argument("--handout", action="append", metavar="ID", help="only this handout id (repeatable)")
     build.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
+    build.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per core)")
+    build.add_argument("--force", action="store_true", help="rebuild every PDF, even those whose inputs did not change")
+    build.add_argument("--shard", type=_shard, metavar="I/N",
+                       help="build only shard I of N (a stable split by handout), for spreading a catalogue over "
+                            "machines; then run merge-manifests")
+    build.add_argument("--quiet", action="store_true", help="print only failures and the summary")
+
+    merge = commands.add_parser("merge-manifests", help="combine the manifests of sharded builds into manifest.json")
+    merge.add_argument("out", type=Path, metavar="DIR", help="the folder holding every shard's PDFs and manifests")
 
     check = commands.add_parser("check", help="check the content without building")
     content_options(check)
@@ -89,6 +99,21 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from None
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
+
+
+def _shard(text: str):
+    from .plan import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _project(args: argparse.Namespace) -> Project:
     return Project(handouts_dir=getattr(args, "handouts", None), clinic_file=getattr(args, "clinic", None))
 
@@ -99,15 +124,21 @@ def _print_problems(error: CareprintError) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .build import build
-    from .library import load_library
+    project = _project(args)
+    editions = args.edition or list(EDITIONS)
+    if not (args.force or args.strict or args.release) and _up_to_date(project, args, editions):
+        return 0
 
-    library = load_library(_project(args))
+    from .build import build, default_jobs
+    from .contrast import StyleError
+    from .library import load_library
+    from .progress import Reporter
+
+    library = load_library(project)
     known = {item.handout.id for item in library.handouts}
     unknown = [h for h in args.handout or [] if h not in known]
     if unknown:
         raise UsageError(f"no handout with id {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
-    editions = args.edition or list(EDITIONS)
 
     problems, failed = _quality_gate(library, args, args.handout)
     for problem in problems:
@@ -117,32 +148,49 @@ def run_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
 
-    def echo(outcome) -> None:
-        target = args.out / outcome.path
-        if outcome.ok:
-            facts = outcome.facts
-            print(f"ok      {target}  {facts.pages} pages, smallest text {facts.smallest_glyph_pt:g} pt, "
-                  f"fonts {', '.join(facts.fonts)}")
-        else:
-            print(f"FAILED  {target}  (the previous copy, if any, is kept)", file=sys.stderr)
-            for problem in outcome.problems:
-                print(f"        {problem}", file=sys.stderr)
-
-    from .contrast import StyleError
-
+    reporter = Reporter(args.out, quiet=args.quiet)
     try:
-        outcomes = build(library, args.out, editions, args.handout, args.paper, echo)
+        result = build(library, args.out, editions, args.handout, args.paper, reporter.done,
+                       jobs=args.jobs or default_jobs(), force=args.force, shard=args.shard, start=reporter.start)
     except StyleError as error:  # colour contrast or triage cues: checked before anything renders
         _print_problems(error)
         print("build stopped before rendering: the stylesheets or templates break a clear-print rule; no PDF was "
               "written or replaced", file=sys.stderr)
         return error.exit_code
-    failed = [o for o in outcomes if not o.ok]
-    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} PDFs built in {args.out}/; manifest: "
-          f"{args.out / 'manifest.json'}")
+    finally:
+        reporter.finish()
+    failed = [o for o in result.outcomes if not o.ok]
+    from .plan import manifest_name
+
+    unchanged = f" ({result.unchanged} up to date)" if result.unchanged else ""
+    print(f"{len(result.outcomes) - len(failed)} of {len(result.outcomes)} PDFs built in {args.out}/{unchanged}; "
+          f"manifest: {args.out / manifest_name(args.shard)}")
     if failed:
         print(f"{len(failed)} failed: {', '.join(o.path for o in failed)}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _up_to_date(project: Project, args: argparse.Namespace, editions: list[str]) -> bool:
+    """The cheap path: every PDF already made from these exact inputs. Reads bytes only; no WeasyPrint, no YAML."""
+    from .plan import manifest_name, nothing_to_do, plan
+    from .write import read_manifest
+
+    if not project.handouts.is_dir():
+        return False
+    tasks = plan(project, editions, args.paper, args.handout, args.shard)
+    manifest = read_manifest(args.out, manifest_name(args.shard))
+    if not nothing_to_do(tasks, manifest, args.out, args.today or datetime.date.today()):
+        return False
+    print(f"nothing to do: all {len(tasks)} PDFs in {args.out}/ are up to date (--force rebuilds them)")
+    return True
+
+
+def run_merge_manifests(args: argparse.Namespace) -> int:
+    from .write import merge_manifests
+
+    count, shards = merge_manifests(args.out, f"careprint {__version__}")
+    print(f"merged {shards} shard manifests: {count} PDFs listed in {args.out / 'manifest.json'}")
     return 0
 
 
@@ -258,15 +306,16 @@ def _selected_handouts(library, args: argparse.Namespace) -> list[str] | None:
 def run_packet(args: argparse.Namespace) -> int:
     """One packet for one patient. The patient's details are passed on in memory and never printed here."""
     from .library import load_library
-    from .packet import Patient, build_packet
+    from .packet import Patient, build_packet, check_patient
 
     if args.out.suffix.lower() != ".pdf" or args.out.is_dir():
         raise UsageError(f"--out {args.out} must name the packet's PDF file, e.g. --out packet.pdf")
+    patient = Patient(name=args.patient_name, appointment=args.appointment)
+    check_patient(patient)
     library = load_library(_project(args))
     handout_ids = _selected_handouts(library, args)
     if handout_ids is None:
         return 1
-    patient = Patient(name=args.patient_name, appointment=args.appointment)
     outcome = build_packet(library, handout_ids, EDITIONS[args.edition], args.out, args.paper, patient, args.fillable)
     if not outcome.ok:
         print(f"FAILED  {args.out}  (nothing was written; the previous file, if any, is kept)", file=sys.stderr)
@@ -313,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed the usage message
         return int(exc.code or 0) and UsageError.exit_code
     runners = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
+               "merge-manifests": run_merge_manifests,
                "packet": run_packet, "card": run_card}
     try:
         return runners[args.command](args)

@@ -12,6 +12,7 @@ from pathlib import Path
 from .load import _Document, key_path, load_model
 from .model import Clinic, Glossary, Handout, Source, SourceRegistry
 from .problems import ContentError, Problem
+from .plan import handout_files
 from .project import Project
 
 
@@ -40,39 +41,38 @@ class Library:
         return [self.sources[s] for s in handout.sources if s in self.sources]
 
 
-def handout_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith((".", "_")))
-
-
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def picture_problem(name: str, root: Path) -> tuple[str, str] | None:
+    """(message, hint) if a picture path is not a PNG, JPEG or SVG file inside the project, else None."""
+    root = root.resolve()
+    if "://" in name or name.startswith(("//", "data:")):
+        return (f"image '{name}' is a web address; careprint never fetches from the network",
+                "save the picture in the project's images/ folder and give its path, e.g. images/spine.png")
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        return f"image '{name}' is outside the project", "give a path inside the project, e.g. images/spine.png"
+    if not (root / name).resolve().is_relative_to(root):
+        return (f"image '{name}' leads outside the project through a symbolic link",
+                "copy the picture into the project's images/ folder")
+    if not (root / name).is_file():
+        return f"image file '{name}' not found", "check the path; it is relative to the project folder"
+    if Path(name).suffix.lower() not in IMAGE_TYPES:
+        return f"image '{name}' is not a PNG, JPEG or SVG file", "save the picture as PNG, JPEG or SVG"
+    return None
 
 
 def image_problems(item: LoadedHandout, root: Path) -> list[Problem]:
     """An image must be a file inside the project: never a web address, never reached by .. or a symlink."""
     problems = []
-    root = root.resolve()
     for s, section in enumerate(item.handout.sections):
         for b, block in enumerate(section.blocks):
             if block.image is None:
                 continue
             loc = ("sections", s, "blocks", b, "image", "file")
-            name = block.image.file
-
-            def report(message: str, hint: str) -> None:
-                problems.append(Problem(item.shown, item.line_of(*loc), key_path(loc), message, hint))
-
-            if "://" in name or name.startswith(("//", "data:")):
-                report(f"image '{name}' is a web address; careprint never fetches from the network",
-                       "save the picture in the project's images/ folder and give its path, e.g. images/spine.png")
-            elif Path(name).is_absolute() or ".." in Path(name).parts:
-                report(f"image '{name}' is outside the project", "give a path inside the project, e.g. images/spine.png")
-            elif not (root / name).resolve().is_relative_to(root):
-                report(f"image '{name}' leads outside the project through a symbolic link",
-                       "copy the picture into the project's images/ folder")
-            elif not (root / name).is_file():
-                report(f"image file '{name}' not found", "check the path; it is relative to the project folder")
-            elif Path(name).suffix.lower() not in IMAGE_TYPES:
-                report(f"image '{name}' is not a PNG, JPEG or SVG file", "save the picture as PNG, JPEG or SVG")
+            found = picture_problem(block.image.file, root)
+            if found:
+                problems.append(Problem(item.shown, item.line_of(*loc), key_path(loc), *found))
     return problems
 
 
@@ -108,6 +108,11 @@ def load_library(project: Project) -> Library:
     if project.clinic.exists() or project.clinic_file:
         loaded_clinic = attempt(project.clinic, Clinic)
         clinic = loaded_clinic[0] if loaded_clinic else clinic
+        if loaded_clinic and clinic.logo:  # the logo is read like any picture: a file inside the project
+            found = picture_problem(clinic.logo.file, project.root)
+            if found:
+                problems.append(Problem(project.shown(project.clinic), loaded_clinic[1].line_of(("logo", "file")),
+                                        "logo.file", *found))
 
     sources: dict[str, Source] = {}
     if registry:

@@ -167,13 +167,51 @@ class Glossary(StrictModel):
     acronyms: list[Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")]] = Field(default_factory=list)
 
 
-class Phones(StrictModel):
-    """The clinic's numbers. A number left null prints as a line to write on, never as a made-up number."""
+WebAddress = Annotated[str, Field(pattern=r"^https?://\S+$", max_length=300)]
 
-    day: PhoneNumber | None = None
-    after_hours: PhoneNumber | None = None
+PHONE_LABELS = {"day": "Daytime", "after_hours": "After hours", "emergency": "Urgent line"}
+
+
+class Phone(StrictModel):
+    """One number and the words printed before it. A null number prints as a line to write on."""
+
+    number: PhoneNumber | None = None
+    label: ShortText
+
+
+class Phones(StrictModel):
+    """The clinic's numbers. A number left null prints as a line to write on, never as a made-up number.
+
+    Each is either just the number (`day: "604-555-0100"`, or null) or `{number: ..., label: ...}`; the label
+    defaults to the words in PHONE_LABELS. `emergency` is the clinic's own urgent line, if it has one: the
+    emergency warning signs then name it first, and 911 is still printed.
+    """
+
+    day: Phone = Field(default_factory=lambda: Phone(label=PHONE_LABELS["day"]))
+    after_hours: Phone = Field(default_factory=lambda: Phone(label=PHONE_LABELS["after_hours"]))
+    emergency: Phone = Field(default_factory=lambda: Phone(label=PHONE_LABELS["emergency"]))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        expanded = dict(data)
+        for key, label in PHONE_LABELS.items():
+            if key not in expanded:
+                continue
+            value = expanded[key]
+            if isinstance(value, dict):
+                expanded[key] = {"label": label, **value}
+            else:  # the short form: just the number, or null
+                expanded[key] = {"number": value, "label": label}
+        return expanded
 
 
 class Clinic(StrictModel):
+    """The clinic's settings (clinic.yaml, or another file given with --clinic). Unknown details stay null."""
+
     name: ShortText | None = None
+    logo: Image | None = Field(default=None, description="a picture inside the project, with alt text")
     phones: Phones = Field(default_factory=Phones)
+    website: WebAddress | None = Field(default=None, description="the clinic's page for patients, printed with a QR code")

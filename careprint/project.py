@@ -17,12 +17,19 @@ class Edition:
     name: str
     min_glyph_pt: float  # nothing on the page, footer included, may be smaller
     body_pt: float
+    template: str = "handout.html.j2"
+    max_pages: int | None = None  # verification fails a PDF with more pages
+    triage_only: bool = False  # prints only the handout's urgent warning signs, so only handouts that have them
 
 
 EDITIONS = {
     "plain-language": Edition("plain-language", min_glyph_pt=12.0, body_pt=14.0),
     "large-print": Edition("large-print", min_glyph_pt=18.0, body_pt=18.0),
 }
+
+# The quick-reference card for the fridge door: one page, the emergency and call-today signs alone, large print.
+# Not one of EDITIONS (the default build): built on request with `make_pdfs.py card` (careprint.packet).
+CARD = Edition("card", min_glyph_pt=18.0, body_pt=18.0, template="card.html.j2", max_pages=1, triage_only=True)
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 

@@ -78,7 +78,9 @@ def render_html(
     sources: list[Source],
     env: Environment,
 ) -> str:
-    template = env.get_template("handout.html.j2")
+    from .qr import online_link
+
+    template = env.get_template(edition.template)
     return template.render(
         handout=handout,
         edition=edition,
@@ -86,6 +88,7 @@ def render_html(
         sources=sources,
         status=status_line(handout),
         triage_levels=TRIAGE_LEVELS,
+        online=online_link(clinic, sources),
     )
 
 

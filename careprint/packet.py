@@ -1,0 +1,285 @@
+"""A discharge packet: one PDF for one patient, ready for a double-sided printer.
+
+The packet is a cover page followed by the chosen handouts, each exactly as its single PDF (same template, same
+stylesheets, same footer counting "Page 2 of 5" inside the handout), each starting on a right-hand (odd) page so
+that a double-sided print can be split by handout. A back page left empty says so in words. Every page also shows
+"Packet page 7 of 16" at the top, the numbers the cover's list of contents uses.
+
+Each part is laid out as its own WeasyPrint document and the pages are joined into one PDF (Document.copy), so
+each handout keeps its own page count and nothing in CSS has to restart counters. The parts are laid out twice:
+once to count their pages, then again with the packet page numbers; the second layout must give the same counts.
+
+Patient details (`--for`, `--appointment`) are held in memory and handed to the cover template only: they are
+never logged, printed, cached or written anywhere but the packet itself, and error messages never repeat them.
+The packet is verified like a single handout (careprint.verify and careprint.layout) and written atomically; the
+manifest of the output folder is not touched.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import expected_texts
+from .library import Library, LoadedHandout
+from .problems import UsageError
+from .project import PAPER_SIZES, Edition
+from .render import (
+    PROJECT_URL,
+    LogCollector,
+    font_face_css,
+    jinja_environment,
+    make_fetcher,
+    page_size_css,
+    render_html,
+)
+from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
+from .write import write_atomic
+
+COVER_TITLE = "Information for you to keep"
+BLANK_NOTE = "This page is left blank on purpose."
+MAX_DETAIL_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Patient:
+    """One patient's details for the cover. Kept out of repr() so that no traceback or log line can show them."""
+
+    name: str | None = field(default=None, repr=False)
+    appointment: str | None = field(default=None, repr=False)
+
+
+def check_patient(patient: Patient) -> None:
+    """Refuse details that cannot be printed on one line; the message never repeats what was typed."""
+    for option, value in (("--for", patient.name), ("--appointment", patient.appointment)):
+        if value is None:
+            continue
+        if not value.strip():
+            raise UsageError(f"{option} is empty; leave the option out to print a line to write on")
+        if len(value) > MAX_DETAIL_CHARS:
+            raise UsageError(f"{option} is longer than {MAX_DETAIL_CHARS} characters; shorten it")
+        if any(not ch.isprintable() for ch in value):
+            raise UsageError(f"{option} contains a line break or a control character; type it on one line")
+
+
+@dataclass(frozen=True)
+class CoverField:
+    id: str
+    label: str
+    value: str | None  # printed as text; None prints a line to write on (or a form field with --fillable)
+
+
+def cover_fields(library: Library, patient: Patient) -> list[CoverField]:
+    """The cover's write-in lines, pre-filled from the command line and the clinic settings where given."""
+    day = library.clinic.phones.day
+    return [
+        CoverField("patient-name", "Your name", patient.name),
+        CoverField("date", "Today's date", None),
+        CoverField("next-appointment", "Your next appointment", patient.appointment),
+        CoverField("care-team-phone", "Your care team's phone number", f"{day.number} ({day.label})" if day.number else None),
+    ]
+
+
+@dataclass
+class Part:
+    """One run of pages in the packet: the cover, a handout, or a blank back page."""
+
+    kind: str  # "cover", "handout" or "blank"
+    item: LoadedHandout | None = None
+    html: str = ""
+    document: object = None
+    first_page: int = 0  # in the packet, from 1
+    pages: int = 0
+
+
+@dataclass
+class PacketOutcome:
+    path: Path
+    handouts: list[str]
+    starts: dict[str, int] = field(default_factory=dict)  # handout id -> packet page it starts on
+    facts: PdfFacts | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Renderer:
+    """Lays out HTML with the project's stylesheets plus packet.css, reading only the project's files."""
+
+    def __init__(self, library: Library, edition: Edition, paper: str, extra_sheets: tuple[str, ...] = ("packet.css",)):
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.project = library.project
+        self.edition = edition
+        self.paper = PAPER_SIZES[paper]
+        self.font_config = FontConfiguration()
+        self.fetcher = make_fetcher(self.project.root)
+        self.collector = LogCollector()
+        styles = self.project.styles
+        self.sheets = [font_face_css(), (styles / "base.css").read_text(encoding="utf-8"),
+                       (styles / f"{edition.name}.css").read_text(encoding="utf-8")]
+        self.sheets += [(styles / name).read_text(encoding="utf-8") for name in extra_sheets]
+        self.sheets.append(page_size_css(self.paper))
+
+    def layout(self, html: str, extra_css: str = ""):
+        from weasyprint import CSS, HTML
+
+        def stylesheet(text: str) -> CSS:
+            return CSS(string=text, base_url=PROJECT_URL + "styles/", font_config=self.font_config,
+                       url_fetcher=self.fetcher)
+
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(self.collector)
+        try:
+            sheets = [stylesheet(text) for text in self.sheets + ([extra_css] if extra_css else [])]
+            return HTML(string=html, base_url=PROJECT_URL, url_fetcher=self.fetcher).render(
+                stylesheets=sheets, font_config=self.font_config)
+        finally:
+            logger.removeHandler(self.collector)
+
+    def write(self, documents: list) -> bytes:
+        """Join laid-out documents into one tagged PDF/UA-1; metadata (title, language) from the first."""
+        from .tagging import mark_page_furniture_as_artifacts
+
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(self.collector)
+        try:
+            pages = [page for document in documents for page in document.pages]
+            pdf = documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
+        finally:
+            logger.removeHandler(self.collector)
+        return mark_page_furniture_as_artifacts(pdf)
+
+    @property
+    def messages(self) -> list[str]:
+        return list(dict.fromkeys(self.fetcher.refused + self.collector.messages))
+
+
+def page_header_css(first_page: int, pages: int, total: int, size_pt: float) -> str:
+    """"Packet page N of M" at the top right of each page of one part (margin boxes do not move the content)."""
+    rules = [
+        "@page { @top-right { font-family: 'Atkinson Hyperlegible'; font-weight: 700; color: #000000; "
+        f"font-size: {size_pt:g}pt; line-height: 1.2; white-space: nowrap; text-align: right; }} }}"
+    ]
+    rules += [f'@page :nth({n}) {{ @top-right {{ content: "Packet page {first_page + n - 1} of {total}"; }} }}'
+              for n in range(1, pages + 1)]
+    return "\n".join(rules)
+
+
+def _paginate(parts: list[Part]) -> int:
+    """Give each part its first packet page, adding blank backs so that each handout starts on an odd page."""
+    laid_out: list[Part] = []
+    page = 1
+    for part in parts:
+        if part.kind == "handout" and page % 2 == 0:
+            laid_out.append(Part("blank", pages=1, first_page=page))
+            page += 1
+        part.first_page = page
+        laid_out.append(part)
+        page += part.pages
+    parts[:] = laid_out
+    return page - 1
+
+
+def build_packet(
+    library: Library,
+    handout_ids: list[str],
+    edition: Edition,
+    out_path: Path,
+    paper: str = "letter",
+    patient: Patient | None = None,
+    fillable: bool = False,
+) -> PacketOutcome:
+    """Render, verify and (only if every check passes) write one packet; returns what was found."""
+    from .layout import check_layout
+
+    patient = patient or Patient()
+    check_patient(patient)
+    by_id = {item.handout.id: item for item in library.handouts}
+    items = [by_id[handout_id] for handout_id in handout_ids]
+    outcome = PacketOutcome(out_path, list(handout_ids))
+    renderer = _Renderer(library, edition, paper)
+    env = jinja_environment(library.project.templates)
+    fields = cover_fields(library, patient)
+
+    def cover_html(starts: dict[str, int]) -> str:
+        contents = [{"title": item.handout.title, "page": starts.get(item.handout.id, 0)} for item in items]
+        return env.get_template("packet_cover.html.j2").render(
+            title=COVER_TITLE, clinic=library.clinic, edition=edition, contents=contents, fields=fields,
+            fillable=fillable)
+
+    # First layout: count the pages of each part (the cover with placeholder page numbers of the same width).
+    parts = [Part("cover", html=cover_html({item.handout.id: 10 for item in items}))]
+    for item in items:
+        html = render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env)
+        parts.append(Part("handout", item=item, html=html))
+    for part in parts:
+        part.pages = len(renderer.layout(part.html).pages)
+    total = _paginate(parts)
+    outcome.starts = {part.item.handout.id: part.first_page for part in parts if part.kind == "handout"}
+
+    # Second layout: the real page numbers on the cover and at the top of every page.
+    blank_html = env.get_template("packet_blank.html.j2").render()
+    layout_problems: list[str] = []
+    for part in parts:
+        if part.kind == "cover":
+            part.html = cover_html(outcome.starts)
+        elif part.kind == "blank":
+            part.html = blank_html
+        header = page_header_css(part.first_page, part.pages, total, edition.min_glyph_pt)
+        part.document = renderer.layout(part.html, header)
+        if len(part.document.pages) != part.pages:
+            layout_problems.append(
+                f"the {part.kind} on packet page {part.first_page} took {len(part.document.pages)} pages the second "
+                f"time it was laid out, not {part.pages}; the packet's page numbers would be wrong")
+        found = check_layout(part.document)
+        if part.kind == "cover" and found and (patient.name or patient.appointment):
+            # The layout check quotes the text it finds; on the cover that could be the patient's details.
+            found = [f"{len(found)} layout problems on the cover (not shown, as the cover holds patient details); "
+                     f"build the packet without --for and --appointment to see them"]
+        layout_problems += [f"packet page {part.first_page}: {problem}" for problem in found]
+
+    pdf = renderer.write([part.document for part in parts])
+    facts, problems = inspect_pdf(pdf)
+    problems = [f"WeasyPrint: {m}" for m in renderer.messages] + layout_problems + problems
+    problems += check_minimum_size(facts, edition.min_glyph_pt)
+    expected = [COVER_TITLE] + [text for item in items for text in expected_texts(item)]
+    problems += check_text_present(facts, expected)
+    if facts.language != "en":
+        problems.append(f"the PDF's language is '{facts.language}', expected 'en'")
+    if facts.pages != total:
+        problems.append(f"the packet has {facts.pages} pages, expected {total}")
+    problems += _check_blank_pages(pdf, parts)
+    outcome.facts, outcome.problems = facts, [_withhold(problem, patient) for problem in problems]
+    if outcome.ok:
+        write_atomic(out_path, pdf)
+    return outcome
+
+
+def _withhold(message: str, patient: Patient) -> str:
+    """A problem message with the patient's details taken out, should any check ever quote them."""
+    for value in (patient.name, patient.appointment):
+        if value and value.strip():
+            message = message.replace(value, "(patient detail)")
+    return message
+
+
+def _check_blank_pages(pdf: bytes, parts: list[Part]) -> list[str]:
+    """Each blank back page says so in words, and no other page is empty."""
+    import pdfplumber
+
+    problems = []
+    blanks = {part.first_page for part in parts if part.kind == "blank"}
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            content = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("tag") != "Artifact")
+            text = " ".join((content.extract_text() or "").split())
+            if number in blanks and BLANK_NOTE not in text:
+                problems.append(f"packet page {number} is a blank back page that does not say so in words")
+            elif not text:
+                problems.append(f"packet page {number} is empty and does not say why")
+    return problems

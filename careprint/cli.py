@@ -135,17 +135,7 @@ def run_build(args: argparse.Namespace) -> int:
     from .progress import Reporter
 
     library = load_library(project)
-    known = {item.handout.id for item in library.handouts}
-    unknown = [h for h in args.handout or [] if h not in known]
-    if unknown:
-        raise UsageError(f"no handout with id {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
-
-    problems, failed = _quality_gate(library, args, args.handout)
-    for problem in problems:
-        print(str(problem), file=sys.stderr)
-    if failed:
-        print(f"build stopped before rendering: {_tally(problems, args.strict)}; no PDF was written or replaced",
-              file=sys.stderr)
+    if _selected_handouts(library, args, args.handout or []) is None:
         return 1
 
     reporter = Reporter(args.out, quiet=args.quiet)
@@ -285,22 +275,26 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _selected_handouts(library, args: argparse.Namespace) -> list[str] | None:
-    """The handout ids named on the command line, checked; None (after printing why) if the content gate fails."""
+def _selected_handouts(library, args: argparse.Namespace, ids: list[str]) -> list[str] | None:
+    """The handout ids named on the command line (none: every handout), checked, then the content gate for them.
+
+    None (after printing every problem) when the gate stops the command; nothing has been rendered or written.
+    """
     known = {item.handout.id for item in library.handouts}
-    unknown = [h for h in args.handout_ids if h not in known]
+    unknown = [h for h in ids if h not in known]
     if unknown:
         raise UsageError(f"no handout with id {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
-    twice = sorted({h for h in args.handout_ids if args.handout_ids.count(h) > 1})
+    twice = sorted({h for h in ids if ids.count(h) > 1})
     if twice:
         raise UsageError(f"{', '.join(twice)} is named more than once; name each handout once")
-    problems, failed = _quality_gate(library, args, args.handout_ids)
+    problems, failed = _quality_gate(library, args, ids)
     for problem in problems:
         print(str(problem), file=sys.stderr)
     if failed:
-        print(f"stopped before rendering: {_tally(problems, args.strict)}; nothing was written", file=sys.stderr)
+        print(f"{args.command} stopped before rendering: {_tally(problems, args.strict)}; nothing was written or "
+              "replaced", file=sys.stderr)
         return None
-    return list(args.handout_ids)
+    return list(ids)
 
 
 def run_packet(args: argparse.Namespace) -> int:
@@ -313,7 +307,7 @@ def run_packet(args: argparse.Namespace) -> int:
     patient = Patient(name=args.patient_name, appointment=args.appointment)
     check_patient(patient)
     library = load_library(_project(args))
-    handout_ids = _selected_handouts(library, args)
+    handout_ids = _selected_handouts(library, args, args.handout_ids)
     if handout_ids is None:
         return 1
     outcome = build_packet(library, handout_ids, EDITIONS[args.edition], args.out, args.paper, patient, args.fillable)
@@ -333,7 +327,7 @@ def run_card(args: argparse.Namespace) -> int:
     from .library import load_library
 
     library = load_library(_project(args))
-    handout_ids = _selected_handouts(library, args)
+    handout_ids = _selected_handouts(library, args, args.handout_ids)
     if handout_ids is None:
         return 1
 

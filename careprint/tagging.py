@@ -12,31 +12,7 @@ import re
 
 import pikepdf
 
-
-def _reachable_mcids(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int], int]]:
-    """(page object id, MCID) pairs that the structure tree reaches."""
-    found: set[tuple[tuple[int, int], int]] = set()
-    stack: list[tuple[object, object]] = [(pdf.Root.StructTreeRoot, None)]
-    seen: set[tuple[int, int]] = set()
-    while stack:
-        node, page = stack.pop()
-        if isinstance(node, pikepdf.Dictionary):
-            if node.is_indirect:
-                if node.objgen in seen:
-                    continue
-                seen.add(node.objgen)
-            page = node.get("/Pg", page)
-            if node.get("/Type") == "/MCR":
-                stack.append((node.get("/MCID"), node.get("/Pg", page)))
-                continue
-            kids = node.get("/K")
-            if isinstance(kids, pikepdf.Array):
-                stack.extend((kid, page) for kid in kids)
-            elif kids is not None:
-                stack.append((kids, page))
-        elif isinstance(node, int) and page is not None:
-            found.add((page.objgen, int(node)))
-    return found
+from .tagtree import walk_structure
 
 
 # How WeasyPrint opens a piece of marked content: "/Span <</MCID 7>> BDC" (white space varies).
@@ -48,7 +24,7 @@ def mark_page_furniture_as_artifacts(pdf_bytes: bytes) -> bytes:
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     if "/StructTreeRoot" not in pdf.Root:
         return pdf_bytes
-    reachable = _reachable_mcids(pdf)
+    reachable = walk_structure(pdf).reachable
     parent_tree = pdf.Root.StructTreeRoot.get("/ParentTree")
     slots = {}
     if parent_tree is not None and "/Nums" in parent_tree:

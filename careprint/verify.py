@@ -18,6 +18,7 @@ from pathlib import Path
 import pikepdf
 
 from .fonts import FONT_FAMILY, FONT_NAMES
+from .tagtree import walk_structure
 from .textlayer import read_pages
 
 ALLOWED_FONTS = FONT_NAMES  # the faces the stylesheets name (careprint writes their @font-face rules itself)
@@ -80,56 +81,9 @@ def _check_fonts(pdf: pikepdf.Pdf, allowed: tuple[str, ...]) -> tuple[list[str],
     return sorted(names), problems
 
 
-@dataclass
-class _Structure:
-    headings: list[tuple[int, int]] = field(default_factory=list)  # (level, page)
-    figures_without_alt: list[int] = field(default_factory=list)  # page of each
-    reachable: set[tuple[tuple[int, int], int]] = field(default_factory=set)  # (page objgen, MCID)
-
-
-def _walk_structure(pdf: pikepdf.Pdf, page_numbers: dict[tuple[int, int], int]) -> _Structure:
-    """One pass over the tag tree, in reading order: headings, figures, and the content each element reaches."""
-    root = pdf.Root.StructTreeRoot
-    role_map = root.get("/RoleMap", {})
-    found = _Structure()
-    stack: list[tuple[object, object]] = [(root, None)]
-    seen: set[tuple[int, int]] = set()
-    while stack:
-        node, page = stack.pop()
-        if isinstance(node, pikepdf.Dictionary):
-            if node.is_indirect:
-                if node.objgen in seen:
-                    continue
-                seen.add(node.objgen)
-            page = node.get("/Pg", page)
-            kind = node.get("/Type")
-            if kind == "/MCR":
-                stack.append((node.get("/MCID"), node.get("/Pg", page)))
-                continue
-            if kind == "/OBJR":
-                continue
-            role = str(node.get("/S", ""))
-            role = str(role_map.get(role, role)) if role else role
-            number = page_numbers.get(page.objgen, 0) if isinstance(page, pikepdf.Dictionary) else 0
-            if re.fullmatch(r"/H[1-6]", role):
-                found.headings.append((int(role[2]), number))
-            elif role == "/Figure":
-                alt = str(node.get("/Alt", "") or node.get("/ActualText", ""))
-                if not alt.strip():
-                    found.figures_without_alt.append(number)
-            kids = node.get("/K")
-            if isinstance(kids, pikepdf.Array):
-                stack.extend((kid, page) for kid in reversed(list(kids)))
-            elif kids is not None:
-                stack.append((kids, page))
-        elif isinstance(node, int) and isinstance(page, pikepdf.Dictionary):
-            found.reachable.add((page.objgen, int(node)))
-    return found
-
-
 def _check_structure(pdf: pikepdf.Pdf) -> list[str]:
     page_numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
-    structure = _walk_structure(pdf, page_numbers)
+    structure = walk_structure(pdf, page_numbers)
     problems = []
     previous = 0
     for level, page in structure.headings:

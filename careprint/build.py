@@ -35,6 +35,7 @@ class Outcome:
     path: str  # relative to the output folder
     problems: list[str] = field(default_factory=list)
     facts: PdfFacts | None = None
+    resources: dict[str, str] = field(default_factory=dict)  # project files the PDF drew on -> sha256
 
     @property
     def ok(self) -> bool:
@@ -63,6 +64,7 @@ def build_one(library: Library, item: LoadedHandout, edition: Edition, paper: st
     html = render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env)
     result = render_pdf(html, library.project, edition, PAPER_SIZES[paper], font_config)
     outcome.facts, outcome.problems = verify_render(result.pdf, item, edition, result.messages, result.document)
+    outcome.resources = result.resources
     return result.pdf, outcome
 
 
@@ -155,7 +157,7 @@ def build(
     outcomes: list[Outcome] = []
     with output_lock(out_dir):
         manifest = read_manifest(out_dir, manifest_name(shard))
-        todo = tasks if force else [t for t in tasks if not is_up_to_date(t, manifest, out_dir)]
+        todo = tasks if force else [t for t in tasks if not is_up_to_date(t, manifest, out_dir, library.project.root)]
         start(len(todo), len(tasks) - len(todo))
         for task, pdf, outcome in _render_all(library, todo, paper, jobs):
             if outcome.ok:
@@ -174,6 +176,7 @@ def build(
                     "smallest_glyph_pt": outcome.facts.smallest_glyph_pt,
                     "sha256": sha256(pdf),
                     "inputs": task.input_hash,
+                    "resources": outcome.resources,
                 }
             outcomes.append(outcome)
             echo(outcome)

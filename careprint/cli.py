@@ -170,7 +170,7 @@ def _up_to_date(project: Project, args: argparse.Namespace, editions: list[str])
         return False
     tasks = plan(project, editions, args.paper, args.handout, args.shard)
     manifest = read_manifest(args.out, manifest_name(args.shard))
-    if not nothing_to_do(tasks, manifest, args.out, args.today or datetime.date.today()):
+    if not nothing_to_do(tasks, manifest, args.out, project.root, args.today or datetime.date.today()):
         return False
     print(f"nothing to do: all {len(tasks)} PDFs in {args.out}/ are up to date (--force rebuilds them)")
     return True

@@ -104,23 +104,35 @@ def plan(project: Project, editions: list[str], paper: str, handout_ids: list[st
     return sorted(tasks, key=lambda t: (t.handout_id, t.edition))
 
 
-def is_up_to_date(task: Task, manifest: dict[str, dict], out_dir: Path) -> bool:
-    """The manifest says this PDF was made from these exact inputs, and the file on disk is that PDF."""
+def is_up_to_date(task: Task, manifest: dict[str, dict], out_dir: Path, root: Path) -> bool:
+    """The manifest says this PDF was made from these exact inputs, and the file on disk is that PDF.
+
+    Besides the hashed inputs, a PDF may draw on other project files (a logo, a picture): the renderer records
+    each one it read, with its hash, and any change to them makes the PDF out of date too.
+    """
     entry = manifest.get(task.path)
     if not entry or entry.get("inputs") != task.input_hash:
         return False
+    for name, digest in (entry.get("resources") or {}).items():
+        if _sha256(root / name) != digest:
+            return False
+    return _sha256(out_dir / task.path) == entry.get("sha256")
+
+
+def _sha256(path: Path) -> str | None:
     try:
-        return hashlib.sha256((out_dir / task.path).read_bytes()).hexdigest() == entry.get("sha256")
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
-        return False
+        return None
 
 
-def nothing_to_do(tasks: list[Task], manifest: dict[str, dict], out_dir: Path, today: datetime.date) -> bool:
+def nothing_to_do(tasks: list[Task], manifest: dict[str, dict], out_dir: Path, root: Path,
+                  today: datetime.date) -> bool:
     """True when every PDF is up to date and no handout's review date has come: the build may stop here."""
     if not tasks:
         return False
     for task in tasks:
-        if not is_up_to_date(task, manifest, out_dir):
+        if not is_up_to_date(task, manifest, out_dir, root):
             return False
         next_review = manifest[task.path].get("next_review")
         if not next_review or datetime.date.fromisoformat(next_review) <= today:

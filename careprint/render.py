@@ -7,6 +7,7 @@ build error, because WeasyPrint otherwise carries on silently with missing image
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ class RenderResult:
     pdf: bytes
     document: object  # weasyprint.Document, kept for layout checks
     messages: list[str]
+    resources: dict[str, str]  # each project file the render read (path from the project root) -> its sha256
 
 
 class LogCollector(logging.Handler):
@@ -126,6 +128,7 @@ def make_fetcher(project_root: Path):
         def __init__(self) -> None:
             super().__init__(allowed_protocols=("file",), allow_redirects=False)
             self.refused: list[str] = []
+            self.served: dict[str, str] = {}
 
         def fetch(self, url: str, headers=None):
             prefix = next((p for p in roots if url.startswith(p)), None)
@@ -140,7 +143,10 @@ def make_fetcher(project_root: Path):
             if not path.is_file():
                 return self._refuse(url, "the file does not exist")
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+            body = path.read_bytes()
+            if prefix == PROJECT_URL:  # fonts are part of careprint's own fingerprint (plan.py)
+                self.served[path.relative_to(root).as_posix()] = hashlib.sha256(body).hexdigest()
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
         def _refuse(self, url: str, why: str):
             shown = url.replace(PROJECT_URL, "").replace(FONTS_URL, "fonts/")
@@ -179,4 +185,4 @@ def render_pdf(html: str, project: Project, edition: Edition, paper: str, font_c
     finally:
         logger.removeHandler(collector)
     messages = list(dict.fromkeys(fetcher.refused + collector.messages))
-    return RenderResult(mark_page_furniture_as_artifacts(pdf), document, messages)
+    return RenderResult(mark_page_furniture_as_artifacts(pdf), document, messages, dict(sorted(fetcher.served.items())))

@@ -155,3 +155,29 @@ def test_workers_remove_their_font_folders(content, tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert list(scratch.glob("weasyprint-*")) == []
+
+
+def test_changing_a_picture_a_pdf_uses_rebuilds_that_pdf(project_copy, tmp_path, monkeypatch):
+    from careprint.build import build as build_pdfs
+    from careprint.library import load_library
+    from careprint.project import Project
+
+    monkeypatch.chdir(project_copy)
+    picture = project_copy / "images" / "dot.svg"
+    picture.parent.mkdir()
+    picture.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/>'
+                       "</svg>")
+    handout = project_copy / "handouts" / "hypercalcemia.yaml"
+    handout.write_text(handout.read_text() + '      - image:\n          file: "images/dot.svg"\n'
+                       '          alt: "A black dot"\n')
+    out = tmp_path / "out"
+    project = Project(root=project_copy)
+    first = build_pdfs(load_library(project), out, ["plain-language"])
+    assert [o.problems for o in first.outcomes] == [[], [], []]
+    entry = next(e for e in json.loads((out / "manifest.json").read_text())["pdfs"]
+                 if e["handout"] == "hypercalcemia")
+    assert list(entry["resources"]) == ["images/dot.svg"]
+    assert build_pdfs(load_library(project), out, ["plain-language"]).unchanged == 3
+    picture.write_text(picture.read_text().replace('r="4"', 'r="3"'))
+    again = build_pdfs(load_library(project), out, ["plain-language"])
+    assert again.unchanged == 2 and [o.path for o in again.outcomes] == ["plain-language/hypercalcemia.pdf"]

@@ -25,7 +25,7 @@ from careprint.library import load_library
 from careprint.model import Clinic
 from careprint.problems import ContentError
 from careprint.project import ROOT, Project
-from careprint.qr import qr_code, qr_svg
+from careprint.qr import qr_code, qr_svg, shown_address
 
 from .conftest import HANDOUT_IDS, pdf_bytes, write
 
@@ -351,12 +351,20 @@ def test_without_a_clinic_page_the_first_source_with_an_address_is_used(built):
     pages = [n for n, text in enumerate(texts, start=1) if "Read more online" in text]
     assert [code for page in pages for code in decode_qr_codes(data, page)] == [address]
     printed = "".join(texts[pages[0] - 1].split())
-    assert "".join(address.removeprefix("https://").split()) in printed
+    assert "".join(shown_address(address).split()) in printed
+    assert shown_address(address) == address.split("://", 1)[1]  # only the scheme is dropped, never the path
 
 
-def test_no_address_no_qr_code(built):
-    # hypercalcemia's sources have no address and the shipped clinic has no page: no code, no "read more" section.
-    data = pdf_bytes(built, "large-print", "hypercalcemia")
+def test_no_address_no_qr_code(tmp_path):
+    # A handout whose sources have no address, with the shipped clinic (no page): no code, no "read more" section.
+    handouts = tmp_path / "handouts"
+    text = (ROOT / "handouts" / "hypercalcemia.yaml").read_text()
+    text = text.replace("sources: [bc-cancer-bone-secondary, ccs-high-calcium, cruk-hypercalcaemia]",
+                        "sources: [ccs-high-calcium, cruk-hypercalcaemia]")
+    assert "sources: [ccs-high-calcium, cruk-hypercalcaemia]" in text
+    write(handouts / "hypercalcemia.yaml", text)
+    assert main(["--handouts", str(handouts), "--out", str(tmp_path / "out"), "--edition", "large-print"]) == 0
+    data = (tmp_path / "out" / "large-print" / "hypercalcemia.pdf").read_bytes()
     assert not any("Read more online" in text for text in page_texts(data))
     assert all(decode_qr_codes(data, n) == [] for n in range(1, len(page_texts(data)) + 1))
 

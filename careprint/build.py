@@ -22,7 +22,7 @@ from .contrast import StyleError, check_styles
 from .layout import check_layout
 from .library import Library, LoadedHandout
 from .plan import Shard, Task, is_up_to_date, manifest_name, plan
-from .project import EDITIONS, PAPER_SIZES, Edition
+from .project import ALL_EDITIONS, PAPER_SIZES, Edition
 from .render import jinja_environment, render_html, render_pdf
 from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
 from .write import output_lock, read_manifest, sha256, write_atomic, write_manifest
@@ -42,7 +42,10 @@ class Outcome:
         return not self.problems
 
 
-def expected_texts(item: LoadedHandout) -> list[str]:
+def expected_texts(item: LoadedHandout, edition: Edition) -> list[str]:
+    """Every sentence this edition prints: all the content, or the urgent signs alone on a card."""
+    if edition.triage_only:
+        return item.handout.urgent_signs()
     return [text for _, _, text in item.handout.texts()]
 
 
@@ -53,9 +56,16 @@ def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: l
     layout_problems = check_layout(document) if document is not None else []
     problems = [f"WeasyPrint: {m}" for m in messages] + layout_problems + problems
     problems += check_minimum_size(facts, edition.min_glyph_pt)
-    problems += check_text_present(facts, expected_texts(item))
+    problems += check_text_present(facts, expected_texts(item, edition))
     if facts.language != item.handout.language:
         problems.append(f"the PDF's language is '{facts.language}', expected '{item.handout.language}'")
+    if edition.max_pages and facts.pages > edition.max_pages:
+        problems.append(
+            f"the {edition.name} needs {facts.pages} pages, but a {edition.name} must fit on "
+            f"{'one page' if edition.max_pages == 1 else f'{edition.max_pages} pages'} at {edition.min_glyph_pt:g} pt: "
+            f"this handout has "
+            f"{len(item.handout.urgent_signs())} urgent warning signs; a {edition.name} suits a handout about one set "
+            f"of warning signs (shorten the lists, or give the patient the cards of the more specific handouts)")
     return facts, problems
 
 
@@ -72,7 +82,7 @@ def _build_safely(library: Library, task: Task, paper: str, env, font_config) ->
     """build_one, with a careprint bug contained to its own PDF instead of stopping every other handout."""
     item = next(i for i in library.handouts if i.handout.id == task.handout_id)
     try:
-        return build_one(library, item, EDITIONS[task.edition], paper, env, font_config)
+        return build_one(library, item, ALL_EDITIONS[task.edition], paper, env, font_config)
     except Exception as error:  # a bug, not a content mistake: report it, keep the previous PDF
         return b"", Outcome(task.handout_id, task.edition, task.path,
                             [f"careprint could not make this PDF ({type(error).__name__}: {error}); "

@@ -1,4 +1,4 @@
-"""The command line: `python make_pdfs.py [build|check|verify|schema|packet|card] ...`.
+"""The command line: `python make_pdfs.py [build|check|verify|schema|packet|card|merge-manifests] ...`.
 
 It only parses arguments, calls the pipeline and turns results into lines a nurse or an author can act on.
 `main(argv) -> int` runs in-process, so tests call it directly. No content mistake ever shows a traceback.
@@ -331,16 +331,9 @@ def run_card(args: argparse.Namespace) -> int:
     if handout_ids is None:
         return 1
 
-    def echo(outcome) -> None:
-        target = args.out / outcome.path
-        if outcome.ok:
-            print(f"ok      {target}  {outcome.facts.pages} page, smallest text {outcome.facts.smallest_glyph_pt:g} pt")
-        else:
-            print(f"FAILED  {target}  (the previous copy, if any, is kept)", file=sys.stderr)
-            for problem in outcome.problems:
-                print(f"        {problem}", file=sys.stderr)
+    from .progress import Reporter
 
-    outcomes = build_cards(library, args.out, handout_ids, args.paper, echo)
+    outcomes = build_cards(library, args.out, handout_ids, args.paper, Reporter(args.out, interactive=False).done)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} cards built in {args.out / 'card'}/; manifest: "
           f"{args.out / 'manifest.json'}")

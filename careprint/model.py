@@ -118,6 +118,11 @@ class Handout(StrictModel):
     key_messages: list[Text] = Field(min_length=1, max_length=4)
     sections: list[Section] = Field(min_length=1)
 
+    def urgent_signs(self) -> list[str]:
+        """The emergency and call-today warning signs of every triage block: what a quick-reference card prints."""
+        return [sign for section in self.sections for block in section.blocks if block.triage
+                for level, signs in block.triage.levels() if level in ("emergency", "call_today") for sign in signs]
+
     def texts(self) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
         """Every piece of printed content in reading order, as (key path, kind, text)."""
         yield ("title",), "title", self.title

@@ -247,7 +247,7 @@ def build_packet(
     facts, problems = inspect_pdf(pdf)
     problems = [f"WeasyPrint: {m}" for m in renderer.messages] + layout_problems + problems
     problems += check_minimum_size(facts, edition.min_glyph_pt)
-    expected = [COVER_TITLE] + [text for item in items for text in expected_texts(item)]
+    expected = [COVER_TITLE] + [text for item in items for text in expected_texts(item, edition)]
     problems += check_text_present(facts, expected)
     if facts.language != "en":
         problems.append(f"the PDF's language is '{facts.language}', expected 'en'")

@@ -19,7 +19,6 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from careprint.card import card_texts
 from careprint.cli import main
 from careprint.library import load_library
 from careprint.model import Clinic
@@ -398,7 +397,7 @@ def test_card_is_one_page_of_urgent_signs_in_large_print(cards, handout):
     text = page_texts(data)[0]
     library = load_library(Project())
     item = next(i for i in library.handouts if i.handout.id == handout)
-    for sign in card_texts(item.handout):
+    for sign in item.handout.urgent_signs():
         assert sign in text
     assert "Draft, not yet approved for patient use." in text
     assert "The most important things to know" not in text  # the triage block alone

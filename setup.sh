@@ -19,8 +19,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo_cmd=""
     [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     echo "Installing system libraries: ${missing[*]}"
-    $sudo_cmd apt-get update -qq
-    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    for attempt in 1 2; do  # one retry: a package mirror can fail for a moment
+      if $sudo_cmd apt-get update -qq &&
+         $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then
+        break
+      fi
+      [ "$attempt" = 2 ] && { echo "Could not install ${missing[*]} with apt-get; install them, then run ./setup.sh again" >&2; exit 1; }
+      sleep 10
+    done
   else
     echo "Please install these system libraries, then run ./setup.sh again: ${missing[*]}" >&2
     exit 1

@@ -37,7 +37,8 @@ class Reporter:
         target = self.out_dir / outcome.path
         if outcome.ok:
             facts = outcome.facts
-            line = (f"ok      {target}  {facts.pages} pages, smallest text {facts.smallest_glyph_pt:g} pt, "
+            line = (f"ok      {target}  {facts.pages} page{'s' * (facts.pages != 1)}, smallest text "
+                    f"{facts.smallest_glyph_pt:g} pt, "
                     f"fonts {', '.join(facts.fonts)}")
             if not self.quiet and not self._progress:
                 print(line, flush=True)

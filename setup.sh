@@ -7,9 +7,10 @@ cd "$(dirname "$0")"
 
 # WeasyPrint needs Pango (most Linux machines have it) and, to subset fonts the same way on every machine,
 # HarfBuzz's subsetting library. Install them with the system package manager when they are missing.
+# (grep without -q: with pipefail, an early exit of grep would make a long ldconfig listing look like a failure.)
 missing=()
-ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || missing+=(libharfbuzz-subset0)
+ldconfig -p 2>/dev/null | grep 'libpango-1.0.so' >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset.so' >/dev/null || missing+=(libharfbuzz-subset0)
 # The tests prove that a font fallback is caught; they need one system font to fall back to.
 if [ "${1:-}" = "--test" ] && ! ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1; then
   missing+=(fonts-dejavu-core)

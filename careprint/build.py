@@ -21,7 +21,7 @@ from . import __version__
 from .contrast import StyleError, check_styles
 from .layout import check_layout
 from .library import Library, LoadedHandout
-from .plan import Shard, Task, is_up_to_date, manifest_name, plan
+from .plan import Shard, Task, is_up_to_date, manifest_name, plan, source_name, withdrawn
 from .project import ALL_EDITIONS, PAPER_SIZES, Edition
 from .render import jinja_environment, render_html, render_pdf
 from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
@@ -80,9 +80,8 @@ def build_one(library: Library, item: LoadedHandout, edition: Edition, paper: st
 
 def _build_safely(library: Library, task: Task, paper: str, env, font_config) -> tuple[bytes, Outcome]:
     """build_one, with a careprint bug contained to its own PDF instead of stopping every other handout."""
-    item = next(i for i in library.handouts if i.handout.id == task.handout_id)
     try:
-        return build_one(library, item, ALL_EDITIONS[task.edition], paper, env, font_config)
+        return build_one(library, library.by_id[task.handout_id], ALL_EDITIONS[task.edition], paper, env, font_config)
     except Exception as error:  # a bug, not a content mistake: report it, keep the previous PDF
         return b"", Outcome(task.handout_id, task.edition, task.path,
                             [f"careprint could not make this PDF ({type(error).__name__}: {error}); "
@@ -142,6 +141,7 @@ def default_jobs() -> int:
 class BuildResult:
     outcomes: list[Outcome]
     unchanged: int
+    removed: list[str] = field(default_factory=list)  # PDFs of handouts whose file is gone, taken out of the folder
 
 
 def build(
@@ -163,7 +163,6 @@ def build(
         raise StyleError(style_problems)
     loaded = [item.path for item in library.handouts]
     tasks = plan(library.project, editions, paper, handout_ids, shard, files=loaded)
-    by_id = {item.handout.id: item for item in library.handouts}
     outcomes: list[Outcome] = []
     with output_lock(out_dir):
         manifest = read_manifest(out_dir, manifest_name(shard))
@@ -172,7 +171,7 @@ def build(
         for task, pdf, outcome in _render_all(library, todo, paper, jobs):
             if outcome.ok:
                 write_atomic(out_dir / task.path, pdf)
-                handout = by_id[task.handout_id].handout
+                handout = library.by_id[task.handout_id].handout
                 manifest[task.path] = {
                     "path": task.path,
                     "handout": handout.id,
@@ -186,10 +185,15 @@ def build(
                     "smallest_glyph_pt": outcome.facts.smallest_glyph_pt,
                     "sha256": sha256(pdf),
                     "inputs": task.input_hash,
+                    "source": source_name(library.project.root, task.handout_file),
                     "resources": outcome.resources,
                 }
             outcomes.append(outcome)
             echo(outcome)
+        removed = withdrawn(manifest, library.project.root)
+        for path in removed:
+            (out_dir / path).unlink(missing_ok=True)
+            del manifest[path]
         write_manifest(out_dir, manifest, f"careprint {__version__}", manifest_name(shard))
     order = {task.path: n for n, task in enumerate(tasks)}
-    return BuildResult(sorted(outcomes, key=lambda o: order[o.path]), len(tasks) - len(todo))
+    return BuildResult(sorted(outcomes, key=lambda o: order[o.path]), len(tasks) - len(todo), removed)

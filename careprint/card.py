@@ -27,8 +27,7 @@ def build_cards(
     echo: Callable[[Outcome], None] = lambda outcome: None,
 ) -> list[Outcome]:
     """Render, verify and write one card per handout; a card that fails a check is not written."""
-    by_id = {item.handout.id: item for item in library.handouts}
-    without = [handout_id for handout_id in handout_ids if not by_id[handout_id].handout.urgent_signs()]
+    without = [handout_id for handout_id in handout_ids if not library.by_id[handout_id].handout.urgent_signs()]
     if without:
         raise UsageError(f"{', '.join(without)} has no emergency or call-today warning signs, so there is nothing "
                          f"to put on a card; cards are for handouts with a triage block")

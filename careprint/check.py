@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from textstat.textstat import textstatistics
 
 from .library import Library, LoadedHandout
-from .load import key_path, load_model
-from .model import GlossaryTerm, SourceRegistry
-from .problems import ContentError, Problem
+from .load import key_path
+from .model import GlossaryTerm
+from .problems import Problem
 
 MAX_SENTENCE_WORDS = 20
 MAX_FK_GRADE = 6.0
@@ -320,12 +320,8 @@ def source_problems(item: LoadedHandout) -> list[Problem]:
 
 def registry_problems(library: Library, used: set[str]) -> list[Problem]:
     """Sources in use whose address or retrieved date is unknown: a warning, never a guessed value."""
-    try:  # read again for line numbers; the library has already validated it
-        registry, doc = load_model(library.project.sources, SourceRegistry, library.sources_file)
-    except ContentError:
-        return []
     problems = []
-    for index, source in enumerate(registry.sources):
+    for index, source in enumerate(library.sources.values()):  # in the registry's order
         if source.id not in used:
             continue
         missing = [(name, fix) for name, value, fix in (
@@ -333,7 +329,8 @@ def registry_problems(library: Library, used: set[str]) -> list[Problem]:
             ("retrieved date", source.retrieved, "retrieved: with the date it was read, as YYYY-MM-DD"),
         ) if value is None]
         if missing:
-            problems.append(Problem(library.sources_file, doc.line_of(("sources", index)), f"sources[{index}]",
+            problems.append(Problem(library.sources_file, library.sources_doc.line_of(("sources", index)),
+                                    f"sources[{index}]",
                                     f"source '{source.id}' has no {' and no '.join(name for name, _ in missing)}",
                                     f"add {' and '.join(fix for _, fix in missing)}, so a reviewer can check the facts",
                                     "warning"))

@@ -125,7 +125,7 @@ def _print_problems(error: CareprintError) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     project = _project(args)
-    editions = args.edition or list(EDITIONS)
+    editions = list(dict.fromkeys(args.edition)) if args.edition else list(EDITIONS)  # each edition once
     if not (args.force or args.strict or args.release) and _up_to_date(project, args, editions):
         return 0
 
@@ -149,6 +149,8 @@ def run_build(args: argparse.Namespace) -> int:
         return error.exit_code
     finally:
         reporter.finish()
+    for path in result.removed:
+        print(f"removed {args.out / path}: its handout file is gone, so it must not be printed any more")
     failed = [o for o in result.outcomes if not o.ok]
     from .plan import manifest_name
 
@@ -241,6 +243,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from .progress import ok_line
     from .verify import verify_file
 
     minimum = EDITIONS[args.edition].min_glyph_pt
@@ -253,8 +256,7 @@ def run_verify(args: argparse.Namespace) -> int:
             for problem in problems:
                 print(f"        {problem}", file=sys.stderr)
         else:
-            print(f"ok      {path}  {facts.pages} pages, smallest text {facts.smallest_glyph_pt:g} pt, "
-                  f"fonts {', '.join(facts.fonts)}")
+            print(ok_line(path, facts))
     return 1 if failures else 0
 
 

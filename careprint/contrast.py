@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import tinycss2
 from tinycss2 import color3
 
-from .layout import MIN_CONTRAST, contrast_ratio
+from .layout import MIN_CONTRAST, contrast_ratio, hex_colour
 from .problems import CareprintError, Problem
 from .project import EDITIONS, Project
 
@@ -81,10 +81,6 @@ def _colour(tokens) -> tuple[float, float, float] | None:
             return None
         return tuple(alpha * c + (1 - alpha) * w for c, w in zip((red, green, blue), WHITE))
     return None
-
-
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
 
 
 def _read_rules(path: Path, shown: str, variables: dict[str, list], raw: list) -> None:
@@ -160,7 +156,8 @@ def _pair_problem(rule: _Rule, line: int, colour, background, where: str) -> Pro
         return None
     return Problem(
         file=rule.file, line=line, key=rule.selector,
-        message=(f"text colour {_hex(colour)} on {where} {_hex(background)} has a contrast of {ratio:.1f}:1, "
+        message=(f"text colour {hex_colour(colour)} on {where} {hex_colour(background)} has a contrast of "
+                 f"{ratio:.1f}:1, "
                  f"below the {MIN_CONTRAST:g}:1 that clear print needs (WCAG AAA)"),
         hint="use a darker text colour or a lighter background",
     )

@@ -120,7 +120,8 @@ def _over(top: tuple[float, float, float, float], bottom: tuple[float, float, fl
     return tuple(alpha * c + (1 - alpha) * b for c, b in zip((red, green, blue), bottom))
 
 
-def _hex(rgb: tuple[float, float, float]) -> str:
+def hex_colour(rgb: tuple[float, float, float]) -> str:
+    """(0.0, 0.2, 1.0) -> '#0033ff', clamped to the page's gamut."""
     return "#" + "".join(f"{round(max(0.0, min(1.0, c)) * 255):02x}" for c in rgb)
 
 
@@ -200,10 +201,10 @@ class _Walk:
             return
         ratio = contrast_ratio(_over(colour, state.background), state.background)
         if ratio + 0.005 < MIN_CONTRAST:
-            foreground = _hex(_over(colour, state.background))
+            foreground = hex_colour(_over(colour, state.background))
             self.report(
-                ("contrast", state.page, foreground, _hex(state.background)),
-                f"page {state.page}: {what} is {foreground} on {_hex(state.background)}, a contrast of "
+                ("contrast", state.page, foreground, hex_colour(state.background)),
+                f"page {state.page}: {what} is {foreground} on {hex_colour(state.background)}, a contrast of "
                 f"{ratio:.1f}:1; clear print needs at least {MIN_CONTRAST:g}:1: darken the text colour",
             )
 

@@ -6,7 +6,8 @@ its file and line, the way MkDocs reports configuration errors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .load import _Document, key_path, load_model
@@ -34,11 +35,15 @@ class Library:
     sources: dict[str, Source]
     glossary: Glossary
     clinic: Clinic
-    sources_file: str = ""
-    problems: list[Problem] = field(default_factory=list)
+    sources_file: str  # the source registry's path as shown to the user
+    sources_doc: _Document  # its line numbers, for messages about a source
 
     def sources_of(self, handout: Handout) -> list[Source]:
         return [self.sources[s] for s in handout.sources if s in self.sources]
+
+    @cached_property
+    def by_id(self) -> dict[str, LoadedHandout]:
+        return {item.handout.id: item for item in self.handouts}
 
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
@@ -144,4 +149,4 @@ def load_library(project: Project) -> Library:
                                             "add it to the source registry or fix the id"))
     if problems:
         raise ContentError(problems)
-    return Library(project, handouts, sources, glossary[0], clinic, project.shown(project.sources))
+    return Library(project, handouts, sources, glossary[0], clinic, project.shown(project.sources), registry[1])

@@ -67,6 +67,9 @@ class Image(StrictModel):
     alt: Text
 
 
+# The triage levels a quick-reference card prints: the ones that cannot wait for the next visit.
+URGENT_LEVELS = ("emergency", "call_today")
+
 BLOCK_TYPES = ("paragraph", "bullets", "triage", "questions", "notes", "image")
 
 
@@ -121,7 +124,7 @@ class Handout(StrictModel):
     def urgent_signs(self) -> list[str]:
         """The emergency and call-today warning signs of every triage block: what a quick-reference card prints."""
         return [sign for section in self.sections for block in section.blocks if block.triage
-                for level, signs in block.triage.levels() if level in ("emergency", "call_today") for sign in signs]
+                for level, signs in block.triage.levels() if level in URGENT_LEVELS for sign in signs]
 
     def texts(self) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
         """Every piece of printed content in reading order, as (key path, kind, text)."""

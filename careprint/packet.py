@@ -17,7 +17,6 @@ manifest of the output folder is not touched.
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,8 +198,7 @@ def build_packet(
 
     patient = patient or Patient()
     check_patient(patient)
-    by_id = {item.handout.id: item for item in library.handouts}
-    items = [by_id[handout_id] for handout_id in handout_ids]
+    items = [library.by_id[handout_id] for handout_id in handout_ids]
     outcome = PacketOutcome(out_path, list(handout_ids))
     renderer = _Renderer(library, edition, paper)
     env = jinja_environment(library.project.templates)
@@ -270,16 +268,15 @@ def _withhold(message: str, patient: Patient) -> str:
 
 def _check_blank_pages(pdf: bytes, parts: list[Part]) -> list[str]:
     """Each blank back page says so in words, and no other page is empty."""
-    import pdfplumber
+    from .textlayer import read_pages
 
     problems = []
     blanks = {part.first_page for part in parts if part.kind == "blank"}
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        for number, page in enumerate(document.pages, start=1):
-            content = page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("tag") != "Artifact")
-            text = " ".join((content.extract_text() or "").split())
-            if number in blanks and BLANK_NOTE not in text:
-                problems.append(f"packet page {number} is a blank back page that does not say so in words")
-            elif not text:
-                problems.append(f"packet page {number} is empty and does not say why")
+    for page in read_pages(pdf):
+        # Only tagged content counts: "Packet page 2 of 24" is page furniture (an artifact).
+        text = " ".join(" ".join(run.text for run in page.runs if run.tag != "Artifact").split())
+        if page.number in blanks and BLANK_NOTE not in text:
+            problems.append(f"packet page {page.number} is a blank back page that does not say so in words")
+        elif not text:
+            problems.append(f"packet page {page.number} is empty and does not say why")
     return problems

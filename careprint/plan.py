@@ -19,9 +19,10 @@ from pathlib import Path
 
 from .fonts import FONT_DIR, FONT_FILES
 from .project import ROOT, Project
+from .write import file_sha256
 
 PACKAGE_DIR = ROOT / "careprint"
-LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "fontpkg-atkinson-hyperlegible")
+LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "fontpkg-atkinson-hyperlegible", "fonttools", "segno")
 
 Shard = tuple[int, int]  # (index from 1, count)
 
@@ -63,9 +64,24 @@ def manifest_name(shard: Shard | None) -> str:
     return "manifest.json" if shard is None else f"manifest-shard-{shard[0]}-of-{shard[1]}.json"
 
 
-def _hash_files(digest, paths) -> None:
+def source_name(root: Path, path: Path) -> str:
+    """How a manifest names the handout file a PDF was made from: from the project root where possible."""
+    resolved = path.resolve()
+    return resolved.relative_to(root.resolve()).as_posix() if resolved.is_relative_to(root.resolve()) \
+        else resolved.as_posix()
+
+
+def withdrawn(manifest: dict[str, dict], root: Path) -> list[str]:
+    """PDFs whose handout file is gone: a withdrawn handout must not stay in the folder the clinic prints from."""
+    return sorted(path for path, entry in manifest.items()
+                  if entry.get("source") and not (root / entry["source"]).is_file())
+
+
+def _hash_files(digest, paths, base: Path) -> None:
+    """Each file's path from `base` and its bytes: a file moved to another folder changes the hash too."""
     for path in sorted(paths):
-        digest.update(path.name.encode() + b"\0")
+        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+        digest.update(name.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
         digest.update(b"\0")
 
@@ -74,19 +90,21 @@ def _hash_files(digest, paths) -> None:
 def code_fingerprint() -> str:
     """careprint's own code, the library versions and the font files."""
     digest = hashlib.sha256()
-    _hash_files(digest, PACKAGE_DIR.glob("*.py"))
+    _hash_files(digest, PACKAGE_DIR.glob("*.py"), PACKAGE_DIR)
     for name in LIBRARIES:
         digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
-    _hash_files(digest, [FONT_DIR / name for name in FONT_FILES.values()])
+    _hash_files(digest, [FONT_DIR / name for name in FONT_FILES.values()], FONT_DIR)
     return digest.hexdigest()
 
 
 def shared_fingerprint(project: Project, edition: str, paper: str) -> str:
-    """Everything one edition's PDFs share: templates, stylesheets, sources, clinic settings, code."""
+    """Everything one edition's PDFs share: templates, stylesheets, sources, glossary, clinic settings, code."""
     digest = hashlib.sha256(f"{edition}\0{paper}\0{code_fingerprint()}\0".encode())
-    _hash_files(digest, [p for p in project.templates.rglob("*") if p.is_file()])
-    _hash_files(digest, [project.styles / "base.css", project.styles / f"{edition}.css"])
-    _hash_files(digest, [project.sources, project.clinic])
+    root = project.root
+    _hash_files(digest, [p for p in project.templates.rglob("*") if p.is_file()], root)
+    _hash_files(digest, [project.styles / "base.css", project.styles / f"{edition}.css"], root)
+    # The glossary prints nothing, but the content check that every build runs depends on it.
+    _hash_files(digest, [project.sources, project.glossary, project.clinic], root)
     return digest.hexdigest()
 
 
@@ -114,22 +132,15 @@ def is_up_to_date(task: Task, manifest: dict[str, dict], out_dir: Path, root: Pa
     if not entry or entry.get("inputs") != task.input_hash:
         return False
     for name, digest in (entry.get("resources") or {}).items():
-        if _sha256(root / name) != digest:
+        if file_sha256(root / name) != digest:
             return False
-    return _sha256(out_dir / task.path) == entry.get("sha256")
-
-
-def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+    return file_sha256(out_dir / task.path) == entry.get("sha256")
 
 
 def nothing_to_do(tasks: list[Task], manifest: dict[str, dict], out_dir: Path, root: Path,
                   today: datetime.date) -> bool:
     """True when every PDF is up to date and no handout's review date has come: the build may stop here."""
-    if not tasks:
+    if not tasks or withdrawn(manifest, root):
         return False
     for task in tasks:
         if not is_up_to_date(task, manifest, out_dir, root):

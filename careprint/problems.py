@@ -6,10 +6,15 @@ CareprintError at the end, so a person sees every problem at once and never a tr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 page', '3 pages': messages are read by people."""
+    return f"{count} {one if count == 1 else many}"
 
 
 @dataclass(frozen=True)
@@ -59,24 +64,3 @@ class UsageError(CareprintError):
     """The command line is wrong."""
 
     exit_code = 2
-
-
-@dataclass
-class Report:
-    """Problems gathered across a whole stage, so they can be shown together."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
-
-    def extend(self, problems: list[Problem]) -> None:
-        self.problems.extend(problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]

@@ -10,6 +10,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .problems import plural
+
+
+def ok_line(target, facts) -> str:
+    """One PDF that passed, with the figures verification measured."""
+    return (f"ok      {target}  {plural(facts.pages, 'page', 'pages')}, smallest text {facts.smallest_glyph_pt:g} pt, "
+            f"fonts {', '.join(facts.fonts)}")
+
 
 class Reporter:
     def __init__(self, out_dir: Path, quiet: bool = False, interactive: bool | None = None):
@@ -21,7 +29,8 @@ class Reporter:
 
     def start(self, total: int, unchanged: int) -> None:
         if unchanged and not self.quiet:
-            print(f"{unchanged} PDFs are up to date and were not rebuilt (--force rebuilds them)")
+            print(f"{plural(unchanged, 'PDF is up to date and was', 'PDFs are up to date and were')} not rebuilt "
+                  "(--force rebuilds them)")
         if self.interactive and not self.quiet and total:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -36,12 +45,8 @@ class Reporter:
     def done(self, outcome) -> None:
         target = self.out_dir / outcome.path
         if outcome.ok:
-            facts = outcome.facts
-            line = (f"ok      {target}  {facts.pages} page{'s' * (facts.pages != 1)}, smallest text "
-                    f"{facts.smallest_glyph_pt:g} pt, "
-                    f"fonts {', '.join(facts.fonts)}")
             if not self.quiet and not self._progress:
-                print(line, flush=True)
+                print(ok_line(target, outcome.facts), flush=True)
         else:
             lines = [f"FAILED  {target}  (the previous copy, if any, is kept)"]
             lines += [f"        {problem}" for problem in outcome.problems]

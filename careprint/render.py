@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .fonts import FONT_DIR, FONT_FAMILY, FONT_FILES
-from .model import Clinic, Handout, Source
+from .model import URGENT_LEVELS, Clinic, Handout, Source
 from .project import Edition, Project
 
 TRIAGE_LEVELS = {
@@ -89,6 +89,7 @@ def render_html(
         sources=sources,
         status=status_line(handout),
         triage_levels=TRIAGE_LEVELS,
+        urgent_levels=URGENT_LEVELS,
         online=online_link(clinic, sources),
     )
 

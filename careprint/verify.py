@@ -18,6 +18,7 @@ from pathlib import Path
 import pikepdf
 
 from .fonts import FONT_FAMILY, FONT_NAMES
+from .problems import plural
 from .tagtree import walk_structure
 from .textlayer import read_pages
 
@@ -49,10 +50,6 @@ def _font_base(name: str) -> str:
 
 def fold(text: str) -> str:
     return " ".join(text.split())
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def _check_fonts(pdf: pikepdf.Pdf, allowed: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -98,8 +95,8 @@ def _check_structure(pdf: pikepdf.Pdf) -> list[str]:
         bookmarks = _outline_count(pdf)
         if bookmarks < len(structure.headings):
             problems.append(
-                f"the PDF has {_plural(bookmarks, 'bookmark', 'bookmarks')} for "
-                f"{_plural(len(structure.headings), 'heading', 'headings')}, so readers cannot jump to every "
+                f"the PDF has {plural(bookmarks, 'bookmark', 'bookmarks')} for "
+                f"{plural(len(structure.headings), 'heading', 'headings')}, so readers cannot jump to every "
                 f"section; give every heading a bookmark (WeasyPrint does so for h1-h6)")
     for page in structure.figures_without_alt:
         problems.append(
@@ -135,13 +132,13 @@ def _check_marked_content(pdf: pikepdf.Pdf, reachable: set[tuple[tuple[int, int]
                 untagged += 1
         if orphaned:
             problems.append(
-                f"page {number}: {_plural(orphaned, 'piece', 'pieces')} of tagged content "
+                f"page {number}: {plural(orphaned, 'piece', 'pieces')} of tagged content "
                 f"{'is' if orphaned == 1 else 'are'} not in the document's tag tree, so screen readers skip or "
                 f"misplace {'it' if orphaned == 1 else 'them'}; page furniture (footers, page numbers) must be "
                 f"marked as artifacts")
         if untagged:
             problems.append(
-                f"page {number}: {_plural(untagged, 'drawing or text operation is', 'drawing or text operations are')}"
+                f"page {number}: {plural(untagged, 'drawing or text operation is', 'drawing or text operations are')}"
                 f" neither tagged nor marked as an artifact, so screen readers cannot tell content from decoration; "
                 f"rebuild the PDF as tagged PDF/UA")
     return problems
@@ -208,7 +205,7 @@ def inspect_pdf(pdf_bytes: bytes, allowed_fonts: tuple[str, ...] = ALLOWED_FONTS
                                 f"smaller or fix its position in the stylesheet")
         if outside:
             problems.append(
-                f"page {number}: {_plural(outside, 'character lies', 'characters lie')} outside the page and "
+                f"page {number}: {plural(outside, 'character lies', 'characters lie')} outside the page and "
                 f"cannot be printed; check the stylesheet for fixed widths, negative margins or positioning")
         # Only tagged content: page furniture is marked as an artifact and is not part of the text.
         text = fold(" ".join(run.text for run in page.runs if run.tag != "Artifact"))

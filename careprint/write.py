@@ -39,6 +39,14 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str | None:
+    """The hash of a file's bytes, or None when it cannot be read (missing, a folder, no permission)."""
+    try:
+        return sha256(path.read_bytes())
+    except OSError:
+        return None
+
+
 @contextmanager
 def output_lock(out_dir: Path):
     """One build at a time per output folder; the second is told, not blocked forever or corrupted."""
@@ -109,11 +117,7 @@ def merge_manifests(out_dir: Path, generator: str) -> tuple[int, int]:
             key = entry["path"]
             if key in merged and merged[key]["sha256"] != entry["sha256"]:
                 problems.append(f"{key} is listed by two shards with different contents")
-            try:
-                actual = sha256((out_dir / key).read_bytes())
-            except OSError:
-                actual = None
-            if actual != entry["sha256"]:
+            if file_sha256(out_dir / key) != entry["sha256"]:
                 problems.append(f"{key} is missing or is not the PDF its shard built ({path.name})")
             merged[key] = entry
     if problems:

@@ -181,3 +181,44 @@ def test_changing_a_picture_a_pdf_uses_rebuilds_that_pdf(project_copy, tmp_path,
     picture.write_text(picture.read_text().replace('r="4"', 'r="3"'))
     again = build_pdfs(load_library(project), out, ["plain-language"])
     assert again.unchanged == 2 and [o.path for o in again.outcomes] == ["plain-language/hypercalcemia.pdf"]
+
+
+def test_a_withdrawn_handout_is_taken_out_of_the_output_folder(content, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(content, out) == 0
+    # Another library built into the same folder: its PDFs are not withdrawn, their handout files still exist.
+    other = tmp_path / "other-library"
+    other.mkdir()
+    text = (content / "hypercalcemia.yaml").read_text().replace("id: hypercalcemia", "id: calcium-extra")
+    (other / "calcium-extra.yaml").write_text(text)
+    assert build(other, out) == 0
+    (content / "bone-metastases.yaml").unlink()
+    capsys.readouterr()
+    assert build(content, out) == 0  # not "nothing to do": something must be removed
+    printed = capsys.readouterr().out
+    assert f"removed {out / 'large-print' / 'bone-metastases.pdf'}: its handout file is gone" in printed
+    assert sorted(hashes(out)) == [
+        "large-print/calcium-extra.pdf", "large-print/hypercalcemia.pdf", "large-print/spinal-cord-compression.pdf",
+        "plain-language/calcium-extra.pdf", "plain-language/hypercalcemia.pdf",
+        "plain-language/spinal-cord-compression.pdf"]
+    listed = [e["path"] for e in json.loads((out / "manifest.json").read_text())["pdfs"]]
+    assert listed == sorted(hashes(out))
+
+
+def test_the_glossary_and_a_moved_template_count_as_inputs(project_copy):
+    from careprint.plan import plan
+    from careprint.project import Project
+
+    project = Project(root=project_copy)
+
+    def hashes_now() -> list[str]:
+        return [task.input_hash for task in plan(project, ["large-print"], "letter")]
+
+    before = hashes_now()
+    glossary = project_copy / "reference" / "glossary.yaml"
+    glossary.write_text(glossary.read_text() + "# an author's edit\n")
+    after_glossary = hashes_now()
+    assert all(a != b for a, b in zip(before, after_glossary))
+    partial = project_copy / "templates" / "blocks" / "notes.html.j2"
+    partial.rename(project_copy / "templates" / "notes.html.j2")
+    assert all(a != b for a, b in zip(after_glossary, hashes_now()))

@@ -477,3 +477,15 @@ def test_clinic_website_must_be_a_web_address(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_library(Project(clinic_file=clinic))
     assert [p.key for p in caught.value.problems] == ["website"]
+
+
+def test_without_an_emergency_line_the_emergency_signs_give_the_after_hours_number_too(tmp_path):
+    # Emergencies happen at night: with only day and after-hours numbers, both are printed beside the emergency
+    # signs (on the card, which has no other place for them).
+    clinic = write(tmp_path / "clinic.yaml", 'name: Example Test Clinic\nphones:\n  day: "555-0100"\n'
+                                             '  after_hours: "555-0199"\n')
+    assert main(["card", "spinal-cord-compression", "--out", str(tmp_path / "out"), "--clinic", str(clinic)]) == 0
+    text = " ".join(" ".join(page_texts((tmp_path / "out" / "card" / "spinal-cord-compression.pdf")
+                                        .read_bytes())).split())
+    assert "Call your cancer care team right away. 555-0100" in text
+    assert "After hours, call: 555-0199" in text

@@ -49,16 +49,25 @@ def expected_texts(item: LoadedHandout, edition: Edition) -> list[str]:
     return [text for _, _, text in item.handout.texts()]
 
 
-def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: list[str],
-                  document=None) -> tuple[PdfFacts, list[str]]:
-    """Every check on one rendered PDF: its laid-out boxes (clipping, overflow) and the PDF itself."""
+def verify_pdf(pdf: bytes, edition: Edition, expected: list[str], language: str, messages: list[str],
+               layout_problems: list[str]) -> tuple[PdfFacts, list[str]]:
+    """The checks every PDF careprint makes must pass, a handout's or a packet's: what WeasyPrint logged, the
+    layout, the PDF itself, the edition's minimum size, every expected sentence, the language."""
     facts, problems = inspect_pdf(pdf)
-    layout_problems = check_layout(document) if document is not None else []
     problems = [f"WeasyPrint: {m}" for m in messages] + layout_problems + problems
     problems += check_minimum_size(facts, edition.min_glyph_pt)
-    problems += check_text_present(facts, expected_texts(item, edition))
-    if facts.language != item.handout.language:
-        problems.append(f"the PDF's language is '{facts.language}', expected '{item.handout.language}'")
+    problems += check_text_present(facts, expected)
+    if facts.language != language:
+        problems.append(f"the PDF's language is '{facts.language}', expected '{language}'")
+    return facts, problems
+
+
+def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: list[str],
+                  document=None) -> tuple[PdfFacts, list[str]]:
+    """Every check on one rendered handout: its laid-out boxes (clipping, overflow) and the PDF itself."""
+    layout_problems = check_layout(document) if document is not None else []
+    facts, problems = verify_pdf(pdf, edition, expected_texts(item, edition), item.handout.language, messages,
+                                 layout_problems)
     if edition.max_pages and facts.pages > edition.max_pages:
         problems.append(
             f"the {edition.name} needs {facts.pages} pages, but a {edition.name} must fit on "

@@ -17,24 +17,15 @@ manifest of the output folder is not touched.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import expected_texts
+from .build import expected_texts, verify_pdf
 from .library import Library, LoadedHandout
 from .problems import UsageError
 from .project import PAPER_SIZES, Edition
-from .render import (
-    PROJECT_URL,
-    LogCollector,
-    font_face_css,
-    jinja_environment,
-    make_fetcher,
-    page_size_css,
-    render_html,
-)
-from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
+from .render import Renderer, jinja_environment, render_html
+from .verify import PdfFacts
 from .write import write_atomic
 
 COVER_TITLE = "Information for you to keep"
@@ -106,58 +97,6 @@ class PacketOutcome:
         return not self.problems
 
 
-class _Renderer:
-    """Lays out HTML with the project's stylesheets plus packet.css, reading only the project's files."""
-
-    def __init__(self, library: Library, edition: Edition, paper: str, extra_sheets: tuple[str, ...] = ("packet.css",)):
-        from weasyprint.text.fonts import FontConfiguration
-
-        self.project = library.project
-        self.edition = edition
-        self.paper = PAPER_SIZES[paper]
-        self.font_config = FontConfiguration()
-        self.fetcher = make_fetcher(self.project.root)
-        self.collector = LogCollector()
-        styles = self.project.styles
-        self.sheets = [font_face_css(), (styles / "base.css").read_text(encoding="utf-8"),
-                       (styles / f"{edition.name}.css").read_text(encoding="utf-8")]
-        self.sheets += [(styles / name).read_text(encoding="utf-8") for name in extra_sheets]
-        self.sheets.append(page_size_css(self.paper))
-
-    def layout(self, html: str, extra_css: str = ""):
-        from weasyprint import CSS, HTML
-
-        def stylesheet(text: str) -> CSS:
-            return CSS(string=text, base_url=PROJECT_URL + "styles/", font_config=self.font_config,
-                       url_fetcher=self.fetcher)
-
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(self.collector)
-        try:
-            sheets = [stylesheet(text) for text in self.sheets + ([extra_css] if extra_css else [])]
-            return HTML(string=html, base_url=PROJECT_URL, url_fetcher=self.fetcher).render(
-                stylesheets=sheets, font_config=self.font_config)
-        finally:
-            logger.removeHandler(self.collector)
-
-    def write(self, documents: list) -> bytes:
-        """Join laid-out documents into one tagged PDF/UA-1; metadata (title, language) from the first."""
-        from .tagging import mark_page_furniture_as_artifacts
-
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(self.collector)
-        try:
-            pages = [page for document in documents for page in document.pages]
-            pdf = documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
-        finally:
-            logger.removeHandler(self.collector)
-        return mark_page_furniture_as_artifacts(pdf)
-
-    @property
-    def messages(self) -> list[str]:
-        return list(dict.fromkeys(self.fetcher.refused + self.collector.messages))
-
-
 def page_header_css(first_page: int, pages: int, total: int, size_pt: float) -> str:
     """"Packet page N of M" at the top right of each page of one part (margin boxes do not move the content)."""
     rules = [
@@ -200,7 +139,7 @@ def build_packet(
     check_patient(patient)
     items = [library.by_id[handout_id] for handout_id in handout_ids]
     outcome = PacketOutcome(out_path, list(handout_ids))
-    renderer = _Renderer(library, edition, paper)
+    renderer = Renderer(library.project, edition, PAPER_SIZES[paper], extra_sheets=("packet.css",))
     env = jinja_environment(library.project.templates)
     fields = cover_fields(library, patient)
 
@@ -242,13 +181,9 @@ def build_packet(
         layout_problems += [f"packet page {part.first_page}: {problem}" for problem in found]
 
     pdf = renderer.write([part.document for part in parts])
-    facts, problems = inspect_pdf(pdf)
-    problems = [f"WeasyPrint: {m}" for m in renderer.messages] + layout_problems + problems
-    problems += check_minimum_size(facts, edition.min_glyph_pt)
     expected = [COVER_TITLE] + [text for item in items for text in expected_texts(item, edition)]
-    problems += check_text_present(facts, expected)
-    if facts.language != "en":
-        problems.append(f"the PDF's language is '{facts.language}', expected 'en'")
+    facts, problems = verify_pdf(pdf, edition, expected, items[0].handout.language, renderer.messages,
+                                 layout_problems)
     if facts.pages != total:
         problems.append(f"the packet has {facts.pages} pages, expected {total}")
     problems += _check_blank_pages(pdf, parts)

@@ -157,33 +157,73 @@ def make_fetcher(project_root: Path):
     return ProjectFetcher()
 
 
+class Renderer:
+    """One edition's fonts, stylesheets and fetcher: lays out HTML and writes tagged PDF/UA-1.
+
+    Everything WeasyPrint logs and every resource the fetcher refuses is collected (messages), and every project
+    file it reads is recorded with its hash (resources). A packet lays out several documents with one renderer
+    and writes them as one PDF; a handout is one document (render_pdf).
+    """
+
+    def __init__(self, project: Project, edition: Edition, paper: str, font_config=None,
+                 extra_sheets: tuple[str, ...] = ()):
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = font_config or FontConfiguration()
+        self.fetcher = make_fetcher(project.root)
+        self.collector = LogCollector()
+        names = ("base.css", f"{edition.name}.css", *extra_sheets)
+        self.sheets = [font_face_css(), *((project.styles / name).read_text(encoding="utf-8") for name in names),
+                       page_size_css(paper)]
+
+    def _logging(self):
+        import contextlib
+
+        @contextlib.contextmanager
+        def collecting():
+            logger = logging.getLogger("weasyprint")
+            logger.addHandler(self.collector)
+            try:
+                yield
+            finally:
+                logger.removeHandler(self.collector)
+
+        return collecting()
+
+    def layout(self, html: str, extra_css: str = ""):
+        """HTML -> a laid-out weasyprint Document (kept for the layout checks)."""
+        from weasyprint import CSS, HTML
+
+        with self._logging():
+            sheets = [CSS(string=text, base_url=PROJECT_URL + "styles/", font_config=self.font_config,
+                          url_fetcher=self.fetcher) for text in self.sheets + ([extra_css] if extra_css else [])]
+            return HTML(string=html, base_url=PROJECT_URL, url_fetcher=self.fetcher).render(
+                stylesheets=sheets, font_config=self.font_config)
+
+    def write(self, documents: list) -> bytes:
+        """Laid-out documents -> one tagged PDF/UA-1 (title and language from the first), furniture as artifacts."""
+        from .tagging import mark_page_furniture_as_artifacts
+
+        with self._logging():
+            if len(documents) == 1:
+                pdf = documents[0].write_pdf(pdf_variant="pdf/ua-1")
+            else:
+                pages = [page for document in documents for page in document.pages]
+                pdf = documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
+        return mark_page_furniture_as_artifacts(pdf)
+
+    @property
+    def messages(self) -> list[str]:
+        return list(dict.fromkeys(self.fetcher.refused + self.collector.messages))
+
+    @property
+    def resources(self) -> dict[str, str]:
+        return dict(sorted(self.fetcher.served.items()))
+
+
 def render_pdf(html: str, project: Project, edition: Edition, paper: str, font_config=None) -> RenderResult:
     """HTML -> tagged PDF/UA-1 bytes, with page furniture marked as artifacts."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    from .tagging import mark_page_furniture_as_artifacts
-
-    font_config = font_config or FontConfiguration()
-    fetcher = make_fetcher(project.root)
-    collector = LogCollector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
-    try:
-        def stylesheet(text: str) -> CSS:
-            return CSS(string=text, base_url=PROJECT_URL + "styles/", font_config=font_config, url_fetcher=fetcher)
-
-        stylesheets = [
-            stylesheet(font_face_css()),
-            stylesheet((project.styles / "base.css").read_text(encoding="utf-8")),
-            stylesheet((project.styles / f"{edition.name}.css").read_text(encoding="utf-8")),
-            stylesheet(page_size_css(paper)),
-        ]
-        document = HTML(string=html, base_url=PROJECT_URL, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=font_config
-        )
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
-    finally:
-        logger.removeHandler(collector)
-    messages = list(dict.fromkeys(fetcher.refused + collector.messages))
-    return RenderResult(mark_page_furniture_as_artifacts(pdf), document, messages, dict(sorted(fetcher.served.items())))
+    renderer = Renderer(project, edition, paper, font_config)
+    document = renderer.layout(html)
+    pdf = renderer.write([document])
+    return RenderResult(pdf, document, renderer.messages, renderer.resources)

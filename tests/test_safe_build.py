@@ -16,7 +16,6 @@ import pikepdf
 
 from careprint.cli import main
 
-from .conftest import write
 
 
 def run_build(project: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -17,7 +17,6 @@ import pikepdf
 from careprint.cli import main
 
 
-
 def run_build(project: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run a project copy's own make_pdfs.py, as a clinic would, in a fresh process."""
     return subprocess.run([sys.executable, str(project / "make_pdfs.py"), "--out", str(out), *extra],

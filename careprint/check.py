@@ -356,12 +356,15 @@ def review_problems(item: LoadedHandout, today: datetime.date, release: bool) ->
     return problems
 
 
-def check_library(library: Library, today: datetime.date, release: bool = False) -> list[Problem]:
-    """Every quality problem of every handout in the library, errors and warnings, in file and line order."""
+def check_library(library: Library, today: datetime.date, release: bool = False,
+                  report: list[Readability] | None = None) -> list[Problem]:
+    """Every quality problem of every handout in the library, errors and warnings, in file and line order.
+
+    `report` is readability_report(library) when the caller has it already (the check command prints it too).
+    """
     problems: list[Problem] = []
     acronyms = set(library.glossary.acronyms)
-    for item in library.handouts:
-        report = readability(item)
+    for item, report in zip(library.handouts, report or readability_report(library)):
         problems += sentence_problems(item, report.all_sentences)
         problems += readability_problems(item, report)
         problems += glossary_problems(item, library.glossary.terms)

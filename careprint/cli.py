@@ -186,7 +186,7 @@ def run_merge_manifests(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quality_gate(library, args: argparse.Namespace, handout_ids: list[str] | None = None):
+def _quality_gate(library, args: argparse.Namespace, handout_ids: list[str] | None = None, report=None):
     """The content checks (check.py) for the selected handouts: (problems, whether they stop the command)."""
     from dataclasses import replace
 
@@ -194,7 +194,7 @@ def _quality_gate(library, args: argparse.Namespace, handout_ids: list[str] | No
 
     if handout_ids:
         library = replace(library, handouts=[i for i in library.handouts if i.handout.id in handout_ids])
-    problems = check_library(library, args.today or datetime.date.today(), release=args.release)
+    problems = check_library(library, args.today or datetime.date.today(), release=args.release, report=report)
     failed = any(p.severity == "error" for p in problems) or (args.strict and bool(problems))
     return problems, failed
 
@@ -219,8 +219,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(json.dumps({"ok": False, "errors": len(error.problems), "warnings": 0,
                           "problems": [p.as_dict() for p in error.problems], "readability": []}, indent=2))
         return error.exit_code
-    problems, failed = _quality_gate(library, args)
-    report = readability_report(library)
+    report = readability_report(library)  # measured once: checked against the limits, then printed
+    problems, failed = _quality_gate(library, args, report=report)
     if args.format == "json":
         print(json.dumps({
             "ok": not failed,

@@ -24,6 +24,8 @@ from .library import Library, LoadedHandout
 from .plan import Shard, Task, is_up_to_date, manifest_name, plan, source_name, withdrawn
 from .project import ALL_EDITIONS, PAPER_SIZES, Edition
 from .render import jinja_environment, render_html, render_pdf
+from .model import URGENT_LEVELS, Clinic
+from .triage_pages import check_first_page, check_triage_pages, clinic_numbers
 from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
 from .write import output_lock, read_manifest, sha256, write_atomic, write_manifest
 
@@ -62,12 +64,22 @@ def verify_pdf(pdf: bytes, edition: Edition, expected: list[str], language: str,
     return facts, problems
 
 
+def triage_problems(facts: PdfFacts, levels: list, clinic, edition: Edition,
+                    extra_numbers: list[str] = ()) -> list[str]:
+    """No page shows a warning sign without its label and action; page 1 says what to do in an emergency."""
+    printed = [level for level in levels if not edition.triage_only or level.name in URGENT_LEVELS]
+    return (check_first_page(facts.page_texts[0] if facts.page_texts else "",
+                             [*clinic_numbers(clinic), *extra_numbers])
+            + check_triage_pages(facts.page_texts, printed))
+
+
 def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: list[str],
-                  document=None) -> tuple[PdfFacts, list[str]]:
+                  document=None, clinic=None) -> tuple[PdfFacts, list[str]]:
     """Every check on one rendered handout: its laid-out boxes (clipping, overflow) and the PDF itself."""
     layout_problems = check_layout(document) if document is not None else []
     facts, problems = verify_pdf(pdf, edition, expected_texts(item, edition), item.handout.language, messages,
                                  layout_problems)
+    problems += triage_problems(facts, item.handout.triage_levels(), clinic or Clinic(), edition)
     if edition.max_pages and facts.pages > edition.max_pages:
         problems.append(
             f"the {edition.name} needs {facts.pages} pages, but a {edition.name} must fit on "
@@ -80,9 +92,12 @@ def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: l
 
 def build_one(library: Library, item: LoadedHandout, edition: Edition, paper: str, env, font_config) -> tuple[bytes, Outcome]:
     outcome = Outcome(item.handout.id, edition.name, f"{edition.name}/{item.handout.id}.pdf")
-    html = render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env)
+    def html(splits):
+        return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env, splits)
+
     result = render_pdf(html, library.project, edition, PAPER_SIZES[paper], font_config)
-    outcome.facts, outcome.problems = verify_render(result.pdf, item, edition, result.messages, result.document)
+    outcome.facts, outcome.problems = verify_render(result.pdf, item, edition, result.messages, result.document,
+                                                    library.clinic)
     outcome.resources = result.resources
     return result.pdf, outcome
 

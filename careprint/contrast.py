@@ -247,9 +247,13 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
             else:
                 seen_shapes[signature] = level
         # The block itself must print each level's label and symbol.
-        block = SimpleNamespace(triage=SimpleNamespace(levels=lambda: [(level, ["a sign"]) for level in levels]))
+        from .model import SignGroup, TriageLevel
+        from .paginate import chunks_of
+
+        block = SimpleNamespace(triage=SimpleNamespace(
+            levels=lambda: [TriageLevel(level, (SignGroup(None, ("a sign",)),)) for level in levels]))
         wrapper = env.from_string('{% import "blocks/_icons.html.j2" as icons %}{% include "blocks/triage.html.j2" %}')
-        html = wrapper.render(block=block, triage_levels=levels)
+        html = wrapper.render(block=block, triage_levels=levels, chunks_of=lambda level: chunks_of(level, None))
     except TemplateError as exc:
         problem(triage_file, "", f"the triage templates cannot be rendered ({exc})", "fix the template")
         return problems

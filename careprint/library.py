@@ -6,12 +6,13 @@ its file and line, the way MkDocs reports configuration errors.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from .load import _Document, key_path, load_model
-from .model import Clinic, Glossary, Handout, Source, SourceRegistry
+from .model import Clinic, Glossary, Handout, SignList, SignLists, Source, SourceRegistry, resolve_triage
 from .problems import ContentError, Problem
 from .plan import handout_files
 from .project import Project
@@ -108,6 +109,7 @@ def load_library(project: Project) -> Library:
             handouts.append(LoadedHandout(handout, path, project.shown(path), doc))
 
     registry = attempt(project.sources, SourceRegistry)
+    sign_lists = _load_sign_lists(project, handouts, attempt, problems)
     glossary = attempt(project.glossary, Glossary)
     clinic = Clinic()
     if project.clinic.exists() or project.clinic_file:
@@ -141,6 +143,10 @@ def load_library(project: Project) -> Library:
                                     f"id '{handout.id}' does not match the file name '{item.path.name}'",
                                     f"rename the file to {handout.id}.yaml or change the id"))
         problems.extend(image_problems(item, project.root))
+        if handout.read_more and handout.read_more not in handout.sources:
+            problems.append(Problem(item.shown, item.line_of("read_more"), "read_more",
+                                    f"read_more names '{handout.read_more}', which is not one of this handout's sources",
+                                    "name one of the ids listed under sources:"))
         if registry:
             for index, source_id in enumerate(handout.sources):
                 if source_id not in sources:
@@ -149,4 +155,47 @@ def load_library(project: Project) -> Library:
                                             "add it to the source registry or fix the id"))
     if problems:
         raise ContentError(problems)
+    for item in handouts:
+        item.handout = resolve_triage(item.handout, sign_lists)
     return Library(project, handouts, sources, glossary[0], clinic, project.shown(project.sources), registry[1])
+
+
+def _load_sign_lists(project: Project, handouts: list[LoadedHandout], attempt, problems: list[Problem]) -> dict[str, SignList]:
+    """The shared warning-sign lists, checked against every `include:` of every handout.
+
+    A list names its level, so including it under another level is an error: a sign must have one timing.
+    """
+    wanted = [(item, block_loc, level, index, list_id) for item in handouts
+              for s, section in enumerate(item.handout.sections) for b, block in enumerate(section.blocks)
+              if block.triage for block_loc in [("sections", s, "blocks", b, "triage")]
+              for level, index, list_id in block.triage.includes()]
+    if not wanted and not project.warning_signs.exists():
+        return {}
+    shown = project.shown(project.warning_signs)
+    if not project.warning_signs.exists():
+        item, loc, level, index, list_id = wanted[0]
+        problems.append(Problem(item.shown, item.line_of(*loc, level, index), key_path(loc + (level, index)),
+                                f"'include: {list_id}' needs the shared sign lists in {shown}, which does not exist",
+                                f"create {shown}, or write the signs here instead"))
+        return {}
+    loaded = attempt(project.warning_signs, SignLists)
+    if not loaded:
+        return {}
+    lists: dict[str, SignList] = {}
+    for index, sign_list in enumerate(loaded[0].lists):
+        if sign_list.id in lists:
+            problems.append(Problem(shown, loaded[1].line_of(("lists", index, "id")), f"lists[{index}].id",
+                                    f"sign list id '{sign_list.id}' is used twice", "give each list its own id"))
+        lists[sign_list.id] = sign_list
+    for item, loc, level, index, list_id in wanted:
+        where = (item.shown, item.line_of(*loc, level, index), key_path(loc + (level, index)))
+        found = lists.get(list_id)
+        if found is None:
+            close = difflib.get_close_matches(list_id, list(lists), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"the lists are: {', '.join(sorted(lists))}"
+            problems.append(Problem(*where, f"there is no shared sign list '{list_id}' in {shown}", hint))
+        elif found.level != level:
+            problems.append(Problem(*where, f"the sign list '{list_id}' belongs under {found.level}, not {level}",
+                                    f"move the include to {found.level}, or change the list's level in {shown} "
+                                    "(a clinical decision for the reviewers)"))
+    return lists

@@ -7,7 +7,8 @@ before anything is rendered, and so that the JSON Schema editors use is generate
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -16,6 +17,9 @@ Text = Annotated[str, Field(min_length=1, max_length=800)]
 ShortText = Annotated[str, Field(min_length=1, max_length=120)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 PhoneNumber = Annotated[str, Field(pattern=r"^[0-9+() .\-]{3,30}( ext\.? ?[0-9]{1,6})?$")]
+
+
+TRIAGE_LEVEL_NAMES = ("emergency", "call_today", "next_visit")  # most urgent first
 
 
 class StrictModel(BaseModel):
@@ -41,12 +45,59 @@ class Review(StrictModel):
         return self
 
 
-class Triage(StrictModel):
-    """When to get help: each warning sign sits under the action the reader should take."""
+class Include(StrictModel):
+    """`- include: high-calcium`: a shared list of warning signs from reference/warning-signs.yaml.
 
-    emergency: list[Text] | None = Field(default=None, min_length=1)
-    call_today: list[Text] | None = Field(default=None, min_length=1)
-    next_visit: list[Text] | None = Field(default=None, min_length=1)
+    A list that several handouts print is written once, so the handouts can never disagree about a sign or its
+    timing. The library replaces each include with the list itself (see resolve_triage) before anything checks or
+    prints the handout.
+    """
+
+    include: Identifier
+
+
+SignItem = Text | Include
+
+
+@dataclass(frozen=True)
+class SignGroup:
+    """Signs printed together under a level: a shared list (with its title) or the handout's own signs."""
+
+    title: str | None
+    signs: tuple[str, ...]
+    why: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TriageLevel:
+    """One level of a triage block as printed: its name, its groups of signs and why acting fast matters."""
+
+    name: str
+    groups: tuple[SignGroup, ...]
+
+    @property
+    def signs(self) -> list[str]:
+        return [sign for group in self.groups for sign in group.signs]
+
+    @property
+    def why(self) -> list[str]:
+        return list(dict.fromkeys(group.why for group in self.groups if group.why))
+
+    @property
+    def notes(self) -> list[str]:
+        return list(dict.fromkeys(group.note for group in self.groups if group.note))
+
+
+class Triage(StrictModel):
+    """When to get help: each warning sign sits under the action the reader should take.
+
+    Each level lists signs (text) and shared lists (`include: ID`), most urgent level first.
+    """
+
+    emergency: list[SignItem] | None = Field(default=None, min_length=1)
+    call_today: list[SignItem] | None = Field(default=None, min_length=1)
+    next_visit: list[SignItem] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _has_a_level(self) -> Triage:
@@ -54,10 +105,50 @@ class Triage(StrictModel):
             raise ValueError("a triage block needs at least one of emergency, call_today, next_visit")
         return self
 
-    def levels(self) -> list[tuple[str, list[str]]]:
-        """The levels present, most urgent first."""
-        found = [("emergency", self.emergency), ("call_today", self.call_today), ("next_visit", self.next_visit)]
-        return [(name, signs) for name, signs in found if signs]
+    def includes(self) -> Iterator[tuple[str, int, str]]:
+        """(level, index, list id) of every `include:` in this block."""
+        for level in TRIAGE_LEVEL_NAMES:
+            for index, item in enumerate(getattr(self, level) or []):
+                if isinstance(item, Include):
+                    yield level, index, item.include
+
+    def levels(self) -> list[TriageLevel]:
+        """The levels present, most urgent first, with shared lists resolved (resolve_triage must have run)."""
+        found = []
+        for name in TRIAGE_LEVEL_NAMES:
+            groups: list[SignGroup] = []
+            for item in getattr(self, name) or []:
+                if isinstance(item, SignList):
+                    groups.append(SignGroup(item.title, tuple(item.signs), item.why, item.note))
+                elif isinstance(item, Include):
+                    raise LookupError(f"the shared sign list '{item.include}' was not resolved")
+                elif groups and groups[-1].title is None:
+                    groups[-1] = SignGroup(None, groups[-1].signs + (item,))
+                else:
+                    groups.append(SignGroup(None, (item,)))
+            if groups:
+                found.append(TriageLevel(name, tuple(groups)))
+        return found
+
+
+class SignList(StrictModel):
+    """A list of warning signs shared by several handouts (reference/warning-signs.yaml).
+
+    The list names its level, so every handout that includes it gives the same signs the same timing, and says in
+    one sentence why acting fast matters.
+    """
+
+    id: Identifier
+    level: Literal["emergency", "call_today", "next_visit"]
+    title: ShortText = Field(description="shown above the list when a level holds more than one group of signs")
+    why: Text | None = Field(default=None, description="one sentence: why acting fast matters")
+    note: Text | None = Field(default=None, description="what to do for these signs besides the level's action, "
+                                                          "printed above them")
+    signs: list[Text] = Field(min_length=1)
+
+
+class SignLists(StrictModel):
+    lists: list[SignList] = Field(min_length=1)
 
 
 class Image(StrictModel):
@@ -119,12 +210,23 @@ class Handout(StrictModel):
     sources: list[Identifier] = Field(default_factory=list)
     review: Review
     key_messages: list[Text] = Field(min_length=1, max_length=4)
+    read_more: Identifier | None = Field(
+        default=None, description="the source (one of `sources`) whose web page the QR code opens: the one most "
+                                  "about this handout's topic; default: the first source with an address")
     sections: list[Section] = Field(min_length=1)
+
+    def triage_levels(self) -> list[TriageLevel]:
+        """Every level of every triage block, in reading order."""
+        return [level for section in self.sections for block in section.blocks if block.triage
+                for level in block.triage.levels()]
+
+    def most_urgent_level(self) -> str | None:
+        names = {level.name for level in self.triage_levels()}
+        return next((name for name in TRIAGE_LEVEL_NAMES if name in names), None)
 
     def urgent_signs(self) -> list[str]:
         """The emergency and call-today warning signs of every triage block: what a quick-reference card prints."""
-        return [sign for section in self.sections for block in section.blocks if block.triage
-                for level, signs in block.triage.levels() if level in URGENT_LEVELS for sign in signs]
+        return [sign for level in self.triage_levels() if level.name in URGENT_LEVELS for sign in level.signs]
 
     def texts(self) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
         """Every piece of printed content in reading order, as (key path, kind, text)."""
@@ -143,9 +245,13 @@ class Handout(StrictModel):
                     for i, item in enumerate(items or []):
                         yield loc + (i,), kind, item
                 if block.triage is not None:
-                    for level, signs in block.triage.levels():
-                        for i, sign in enumerate(signs):
-                            yield loc + (level, i), "sign", sign
+                    for level in block.triage.levels():
+                        for i, item in enumerate(getattr(block.triage, level.name)):
+                            texts = item.signs if isinstance(item, SignList) else [item]
+                            for text in texts:
+                                yield loc + (level.name, i), "sign", text
+                        for text in (*level.notes, *level.why):
+                            yield loc + (level.name,), "why", text
 
 
 class Source(StrictModel):
@@ -223,3 +329,19 @@ class Clinic(StrictModel):
     logo: Image | None = Field(default=None, description="a picture inside the project, with alt text")
     phones: Phones = Field(default_factory=Phones)
     website: WebAddress | None = Field(default=None, description="the clinic's page for patients, printed with a QR code")
+
+
+def resolve_triage(handout: Handout, lists: Mapping[str, SignList]) -> Handout:
+    """The handout with every `include:` replaced by its shared list (unknown ids are the library's to report)."""
+    sections = []
+    for section in handout.sections:
+        blocks = []
+        for block in section.blocks:
+            if block.triage is not None:
+                update = {level: [lists.get(item.include, item) if isinstance(item, Include) else item
+                                  for item in getattr(block.triage, level)]
+                          for level in TRIAGE_LEVEL_NAMES if getattr(block.triage, level)}
+                block = block.model_copy(update={"triage": block.triage.model_copy(update=update)})
+            blocks.append(block)
+        sections.append(section.model_copy(update={"blocks": blocks}))
+    return handout.model_copy(update={"sections": sections})

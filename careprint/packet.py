@@ -20,16 +20,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import expected_texts, verify_pdf
+from .build import expected_texts, triage_problems, verify_pdf
 from .library import Library, LoadedHandout
 from .problems import UsageError
 from .project import PAPER_SIZES, Edition
-from .render import Renderer, jinja_environment, render_html
+from .paginate import layout_keeping_levels_whole
+from .render import TRIAGE_LEVELS, Renderer, jinja_environment, render_html
 from .verify import PdfFacts
 from .write import write_atomic
 
 COVER_TITLE = "Information for you to keep"
 BLANK_NOTE = "This page is left blank on purpose."
+CARE_TEAM_LINE = "Your care team's phone number"
 MAX_DETAIL_CHARS = 120
 
 
@@ -68,7 +70,7 @@ def cover_fields(library: Library, patient: Patient) -> list[CoverField]:
         CoverField("patient-name", "Your name", patient.name),
         CoverField("date", "Today's date", None),
         CoverField("next-appointment", "Your next appointment", patient.appointment),
-        CoverField("care-team-phone", "Your care team's phone number", f"{day.number} ({day.label})" if day.number else None),
+        CoverField("care-team-phone", CARE_TEAM_LINE, f"{day.number} ({day.label})" if day.number else None),
     ]
 
 
@@ -79,6 +81,7 @@ class Part:
     kind: str  # "cover", "handout" or "blank"
     item: LoadedHandout | None = None
     html: str = ""
+    splits: dict = field(default_factory=dict)  # where its long warning levels are cut (careprint.paginate)
     document: object = None
     first_page: int = 0  # in the packet, from 1
     pages: int = 0
@@ -147,15 +150,17 @@ def build_packet(
         contents = [{"title": item.handout.title, "page": starts.get(item.handout.id, 0)} for item in items]
         return env.get_template("packet_cover.html.j2").render(
             title=COVER_TITLE, clinic=library.clinic, edition=edition, contents=contents, fields=fields,
-            fillable=fillable)
+            fillable=fillable, triage_levels=TRIAGE_LEVELS, first_level=None)
 
     # First layout: count the pages of each part (the cover with placeholder page numbers of the same width).
     parts = [Part("cover", html=cover_html({item.handout.id: 10 for item in items}))]
+    parts[0].pages = len(renderer.layout(parts[0].html).pages)
     for item in items:
-        html = render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env)
-        parts.append(Part("handout", item=item, html=html))
-    for part in parts:
-        part.pages = len(renderer.layout(part.html).pages)
+        def html(splits, item=item):
+            return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env, splits)
+
+        document, splits = layout_keeping_levels_whole(renderer, html)
+        parts.append(Part("handout", item=item, html=html(splits), splits=splits, pages=len(document.pages)))
     total = _paginate(parts)
     outcome.starts = {part.item.handout.id: part.first_page for part in parts if part.kind == "handout"}
 
@@ -184,6 +189,8 @@ def build_packet(
     expected = [COVER_TITLE] + [text for item in items for text in expected_texts(item, edition)]
     facts, problems = verify_pdf(pdf, edition, expected, items[0].handout.language, renderer.messages,
                                  layout_problems)
+    problems += triage_problems(facts, [level for item in items for level in item.handout.triage_levels()],
+                                library.clinic, edition, extra_numbers=[CARE_TEAM_LINE])
     if facts.pages != total:
         problems.append(f"the packet has {facts.pages} pages, expected {total}")
     problems += _check_blank_pages(pdf, parts)

@@ -65,6 +65,11 @@ class Project:
         return self.root / "reference" / "sources.yaml"
 
     @property
+    def warning_signs(self) -> Path:
+        """Warning-sign lists shared by several handouts (`- include: ID` in a triage block)."""
+        return self.root / "reference" / "warning-signs.yaml"
+
+    @property
     def glossary(self) -> Path:
         return self.root / "reference" / "glossary.yaml"
 

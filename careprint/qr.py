@@ -1,8 +1,8 @@
 """The QR code printed on a handout, and the address it opens, printed beside it in words.
 
-A handout gets a QR code only when an address is given, never a guessed one: the clinic's own page
-(`website:` in the clinic settings) first, else the first of the handout's sources that has an `address:` in
-reference/sources.yaml. The code is an inline SVG made by segno, so the PDF needs no image file and its bytes do not
+A handout gets a QR code only when an address is given, never a guessed one: the source the handout names as
+`read_more:` (the one most about its own topic) first, else the clinic's own page (`website:` in the clinic
+settings), else the first of the handout's sources that has an `address:` in reference/sources.yaml. The code is an inline SVG made by segno, so the PDF needs no image file and its bytes do not
 depend on the folder the project sits in; its <title> becomes the figure's alt text in the tagged PDF.
 """
 
@@ -27,6 +27,12 @@ class OnlineLink:
     alt: str  # what a screen reader says instead of the picture
 
     @property
+    def parts(self) -> list[str]:
+        """The printed address cut after each slash, the only places a line may break in it."""
+        pieces = self.shown.split("/")
+        return [piece + "/" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+
+    @property
     def svg(self) -> Markup:
         return qr_svg(self.address, self.alt)
 
@@ -39,13 +45,18 @@ def shown_address(address: str) -> str:
     return address
 
 
-def online_link(clinic: Clinic, sources: list[Source]) -> OnlineLink | None:
-    """The page the handout's QR code opens, or None when neither the clinic nor a source gives an address."""
-    if clinic.website:
+def online_link(clinic: Clinic, sources: list[Source], read_more: str | None = None) -> OnlineLink | None:
+    """The page the handout's QR code opens, or None when neither the clinic nor a source gives an address.
+
+    The handout's own choice (`read_more:`, the source most about its topic) comes first, then the clinic's page,
+    then the first source with an address.
+    """
+    chosen = next((s for s in sources if s.id == read_more and s.address), None)
+    if chosen is None and clinic.website:
         about = f"{clinic.name}: information for patients" if clinic.name else "Your clinic's page for patients"
         address = clinic.website
     else:
-        source = next((s for s in sources if s.address), None)
+        source = chosen or next((s for s in sources if s.address), None)
         if source is None:
             return None
         about = f"{source.publisher}: {source.title}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -20,23 +21,41 @@ from .fonts import FONT_DIR, FONT_FAMILY, FONT_FILES
 from .model import URGENT_LEVELS, Clinic, Handout, Source
 from .project import Edition, Project
 
+# Each level's words, in one place: the templates print them and verification looks for them on every page that
+# shows one of the level's signs (careprint.triage_pages). Action first: a frightened reader looks once.
 TRIAGE_LEVELS = {
     "emergency": {
         "label": "Emergency: get help now",
         "symbol": "Stop sign",
-        "lead": "If you have any of these signs:",
+        "now": "Call 911 now if someone has a seizure, cannot be woken up, or has collapsed.",
+        "action": "Call your care team right away, day or night.",
+        "fallback": "If you cannot reach them, go to the nearest emergency department or call 911. "
+                    "Do not drive yourself.",
+        "lead": "Get help now if you have any of these signs:",
     },
     "call_today": {
         "label": "Call your care team today",
         "symbol": "Telephone",
-        "lead": "If you have any of these signs:",
+        "now": "",
+        "action": "Call your care team within 24 hours, even at night or on a weekend.",
+        "fallback": "If you cannot reach anyone, go to the nearest emergency department.",
+        "lead": "Call within 24 hours if you have any of these signs:",
     },
     "next_visit": {
         "label": "Tell your care team at your next visit",
         "symbol": "Calendar",
-        "lead": "If you notice any of these:",
+        "now": "",
+        "action": "Write it down and tell your care team at your next visit.",
+        "fallback": "If it gets worse, call your care team.",
+        "lead": "Tell them at your next visit if you notice:",
     },
 }
+CONTINUED = "(continued)"
+SIGNS_REF = "The warning signs are on page"
+WHY_LABEL = "Why act fast:"
+TRIAGE_INTRO = ("Find your sign in one of the boxes. Then do what the top of that box says. "
+                "Not sure which box? Use the more urgent one.")
+SOURCES_LEAD = "This sheet is based on:"
 
 
 def status_line(handout: Handout) -> str:
@@ -46,6 +65,14 @@ def status_line(handout: Handout) -> str:
         return (f"Version {handout.version}. Reviewed {review.approved_on:%Y-%m}, "
                 f"next review {review.next_review:%Y-%m}.")
     return f"Version {handout.version}. Draft, not yet approved for patient use."
+
+
+def footer_status(handout: Handout) -> str:
+    """The review status in few words, for a footer that must stay within two lines in large print."""
+    review = handout.review
+    if review.status == "approved":
+        return f"Version {handout.version}, reviewed {review.approved_on:%Y-%m}"
+    return f"Version {handout.version}: draft, not approved"
 
 
 def font_face_css() -> str:
@@ -78,7 +105,10 @@ def render_html(
     clinic: Clinic,
     sources: list[Source],
     env: Environment,
+    splits=None,
 ) -> str:
+    """The handout as HTML; `splits` cuts warning levels too long for one page (careprint.paginate)."""
+    from .paginate import chunks_of
     from .qr import online_link
 
     template = env.get_template(edition.template)
@@ -88,9 +118,18 @@ def render_html(
         clinic=clinic,
         sources=sources,
         status=status_line(handout),
+        footer_status=footer_status(handout),
         triage_levels=TRIAGE_LEVELS,
         urgent_levels=URGENT_LEVELS,
-        online=online_link(clinic, sources),
+        continued=CONTINUED,
+        signs_ref=SIGNS_REF,
+        triage_intro=TRIAGE_INTRO,
+        sources_lead=SOURCES_LEAD,
+        why_label=WHY_LABEL,
+        first_level=handout.most_urgent_level(),
+        signs_block=next((b.triage for sec in handout.sections for b in sec.blocks if b.triage), None),
+        chunks_of=lambda level: chunks_of(level, splits),
+        online=online_link(clinic, sources, handout.read_more),
     )
 
 
@@ -221,9 +260,19 @@ class Renderer:
         return dict(sorted(self.fetcher.served.items()))
 
 
-def render_pdf(html: str, project: Project, edition: Edition, paper: str, font_config=None) -> RenderResult:
-    """HTML -> tagged PDF/UA-1 bytes, with page furniture marked as artifacts."""
+def render_pdf(html: str | Callable[..., str], project: Project, edition: Edition, paper: str,
+               font_config=None) -> RenderResult:
+    """HTML -> tagged PDF/UA-1 bytes, with page furniture marked as artifacts.
+
+    Given a function of the splits instead of HTML, every warning level is kept on one page, or repeated with
+    its label and action on the next (careprint.paginate).
+    """
+    from .paginate import layout_keeping_levels_whole
+
     renderer = Renderer(project, edition, paper, font_config)
-    document = renderer.layout(html)
+    if callable(html):
+        document, _ = layout_keeping_levels_whole(renderer, html)
+    else:
+        document = renderer.layout(html)
     pdf = renderer.write([document])
     return RenderResult(pdf, document, renderer.messages, renderer.resources)

@@ -41,6 +41,7 @@ class PdfFacts:
     title: str = ""
     language: str = ""
     text: str = ""  # the tagged text layer (page furniture excluded), whitespace folded
+    page_texts: list[str] = field(default_factory=list)  # the same, page by page
 
 
 def _font_base(name: str) -> str:
@@ -216,6 +217,7 @@ def inspect_pdf(pdf_bytes: bytes, allowed_fonts: tuple[str, ...] = ALLOWED_FONTS
         page_texts.append(text)
     facts.smallest_glyph_pt = smallest or 0.0
     facts.text = fold(" ".join(page_texts))
+    facts.page_texts = page_texts
     return facts, problems
 
 

@@ -65,7 +65,7 @@ def test_changing_one_handout_rebuilds_only_its_pdfs(content, tmp_path, capsys):
     assert build(content, out) == 0
     before = hashes(out)
     handout = content / "hypercalcemia.yaml"
-    handout.write_text(handout.read_text().replace("Watch for these signs.", "Look out for these signs."))
+    handout.write_text(handout.read_text().replace("Your team will decide", "Your care team will decide"))
     capsys.readouterr()
     assert build(content, out) == 0
     printed = capsys.readouterr().out

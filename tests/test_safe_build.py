@@ -32,7 +32,8 @@ def test_markup_in_content_is_printed_as_text_never_interpreted(project_copy, tm
     text = handout.read_text()
     hostile = ("<script>alert(1)</script> <img src='../../etc/passwd'> "
                "<link rel='attachment' href='../../etc/passwd'> <b>bold</b>")
-    text = text.replace("Show this list to someone close to you.", f"Markup stays text: {hostile}.")
+    assert "It is not caused by the food you eat." in text
+    text = text.replace("It is not caused by the food you eat.", f"Markup stays text: {hostile}.")
     handout.write_text(text)
     result = run_build(project_copy, tmp_path / "out", "--handout", "hypercalcemia", "--edition", "plain-language")
     assert result.returncode == 0, result.stderr

@@ -67,6 +67,7 @@ class SignGroup:
     signs: tuple[str, ...]
     why: str | None = None
     note: str | None = None
+    summary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class Triage(StrictModel):
             groups: list[SignGroup] = []
             for item in getattr(self, name) or []:
                 if isinstance(item, SignList):
-                    groups.append(SignGroup(item.title, tuple(item.signs), item.why, item.note))
+                    groups.append(SignGroup(item.title, tuple(item.signs), item.why, item.note, item.summary))
                 elif isinstance(item, Include):
                     raise LookupError(f"the shared sign list '{item.include}' was not resolved")
                 elif groups and groups[-1].title is None:
@@ -144,6 +145,8 @@ class SignList(StrictModel):
     why: Text | None = Field(default=None, description="one sentence: why acting fast matters")
     note: Text | None = Field(default=None, description="what to do for these signs besides the level's action, "
                                                           "printed above them")
+    summary: ShortText | None = Field(default=None, description="the signs in a few words, for page 1's emergency "
+                                                                 "box (emergency lists)")
     signs: list[Text] = Field(min_length=1)
 
 
@@ -156,6 +159,7 @@ class Image(StrictModel):
 
     file: Annotated[str, Field(min_length=1, max_length=200, description="path inside the project, e.g. images/spine.png")]
     alt: Text
+    caption: Text | None = Field(default=None, description="printed under the picture: what it shows, in words")
 
 
 # The triage levels a quick-reference card prints: the ones that cannot wait for the next visit.
@@ -224,6 +228,12 @@ class Handout(StrictModel):
         names = {level.name for level in self.triage_levels()}
         return next((name for name in TRIAGE_LEVEL_NAMES if name in names), None)
 
+    def emergency_summaries(self) -> list[str]:
+        """Page 1's emergency box names these: the emergency lists' summaries (or titles), in order."""
+        return list(dict.fromkeys(group.summary or group.title for level in self.triage_levels()
+                                  if level.name == "emergency" for group in level.groups
+                                  if group.summary or group.title))
+
     def urgent_signs(self) -> list[str]:
         """The emergency and call-today warning signs of every triage block: what a quick-reference card prints."""
         return [sign for level in self.triage_levels() if level.name in URGENT_LEVELS for sign in level.signs]
@@ -241,6 +251,8 @@ class Handout(StrictModel):
                 loc = ("sections", s, "blocks", b, block.kind)
                 if block.paragraph is not None:
                     yield loc, "paragraph", block.paragraph
+                if block.image is not None and block.image.caption:
+                    yield loc + ("caption",), "caption", block.image.caption
                 for kind, items in (("bullet", block.bullets), ("question", block.questions)):
                     for i, item in enumerate(items or []):
                         yield loc + (i,), kind, item
@@ -252,6 +264,9 @@ class Handout(StrictModel):
                                 yield loc + (level.name, i), "sign", text
                         for text in (*level.notes, *level.why):
                             yield loc + (level.name,), "why", text
+                        if level.name == "emergency":
+                            for text in self.emergency_summaries():
+                                yield loc + (level.name,), "summary", text
 
 
 class Source(StrictModel):

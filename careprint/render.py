@@ -27,17 +27,17 @@ TRIAGE_LEVELS = {
     "emergency": {
         "label": "Emergency: get help now",
         "symbol": "Stop sign",
-        "now": "Call 911 now if someone has a seizure, cannot be woken up, or has collapsed.",
+        "now": "Call 911 now if someone collapses, has a seizure, or cannot be woken up.",
         "action": "Call your care team right away, day or night.",
-        "fallback": "If you cannot reach them, go to the nearest emergency department or call 911. "
+        "fallback": "If you cannot reach them right away, go to the nearest emergency department or call 911. "
                     "Do not drive yourself.",
         "lead": "Get help now if you have any of these signs:",
     },
     "call_today": {
-        "label": "Call your care team today",
+        "label": "Call your care team within 24 hours",
         "symbol": "Telephone",
         "now": "",
-        "action": "Call your care team within 24 hours, even at night or on a weekend.",
+        "action": "Call even at night or on a weekend.",
         "fallback": "If you cannot reach anyone, go to the nearest emergency department.",
         "lead": "Call within 24 hours if you have any of these signs:",
     },
@@ -51,7 +51,9 @@ TRIAGE_LEVELS = {
     },
 }
 CONTINUED = "(continued)"
-SIGNS_REF = "The warning signs are on page"
+SIGNS_REF = "All the warning signs are on page"
+SUMMARY_LEAD = "Get help now for:"
+OTHER_SIGNS = "Other signs"
 WHY_LABEL = "Why act fast:"
 TRIAGE_INTRO = ("Find your sign in one of the boxes. Then do what the top of that box says. "
                 "Not sure which box? Use the more urgent one.")
@@ -123,10 +125,13 @@ def render_html(
         urgent_levels=URGENT_LEVELS,
         continued=CONTINUED,
         signs_ref=SIGNS_REF,
+        summary_lead=SUMMARY_LEAD,
+        other_signs=OTHER_SIGNS,
         triage_intro=TRIAGE_INTRO,
         sources_lead=SOURCES_LEAD,
         why_label=WHY_LABEL,
         first_level=handout.most_urgent_level(),
+        handout_summaries=handout.emergency_summaries(),
         signs_block=next((b.triage for sec in handout.sections for b in sec.blocks if b.triage), None),
         chunks_of=lambda level: chunks_of(level, splits),
         online=online_link(clinic, sources, handout.read_more),

@@ -81,7 +81,7 @@ def test_an_oversized_file_is_refused(workdir, capsys):
 
 
 def test_an_image_symlink_leading_out_of_the_project_is_refused(project_copy, monkeypatch, capsys):
-    (project_copy / "images").mkdir()
+    (project_copy / "images").mkdir(exist_ok=True)
     (project_copy / "images" / "spine.png").symlink_to("/etc/hostname")
     handout = VALID + '      - image:\n          file: "images/spine.png"\n          alt: "The spine"\n'
     write(project_copy / "handouts" / "good.yaml", handout)

@@ -164,7 +164,7 @@ def test_changing_a_picture_a_pdf_uses_rebuilds_that_pdf(project_copy, tmp_path,
 
     monkeypatch.chdir(project_copy)
     picture = project_copy / "images" / "dot.svg"
-    picture.parent.mkdir()
+    picture.parent.mkdir(exist_ok=True)
     picture.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/>'
                        "</svg>")
     handout = project_copy / "handouts" / "hypercalcemia.yaml"

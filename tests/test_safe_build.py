@@ -102,8 +102,8 @@ def test_same_input_gives_the_same_bytes_from_two_folders(project_copy, tmp_path
 
     second = tmp_path / "elsewhere" / "checkout"
     shutil.copytree(project_copy, second)
-    (project_copy / "images").mkdir()
-    (second / "images").mkdir()
+    (project_copy / "images").mkdir(exist_ok=True)
+    (second / "images").mkdir(exist_ok=True)
     for root in (project_copy, second):  # an image too: WeasyPrint names images after their address
         (root / "images" / "dot.svg").write_text(
             '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg>')

@@ -448,11 +448,11 @@ def test_a_stylesheet_violation_stops_the_build_before_anything_is_written(proje
 
 def test_two_triage_levels_with_the_same_label_are_found():
     levels = {name: dict(about) for name, about in TRIAGE_LEVELS.items()}
-    levels["next_visit"]["label"] = "Call your care team TODAY"
+    levels["next_visit"]["label"] = "Call your care team WITHIN 24 hours"
     assert [str(p) for p in check_triage_cues(Project(), levels)] == [
         'careprint/render.py: TRIAGE_LEVELS.next_visit: triage levels call_today and next_visit have the same word '
-        'label "Call your care team TODAY" (in a grey photocopy only words and symbols tell them apart: give each '
-        'its own)']
+        'label "Call your care team WITHIN 24 hours" (in a grey photocopy only words and symbols tell them apart: '
+        'give each its own)']
 
 
 def test_a_triage_level_without_a_label_is_found():

@@ -50,3 +50,8 @@ def write(path: Path, text: str) -> Path:
 
 def as_file(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="rewrite tests/snapshots/ from the current templates (then review the diff with git)")

@@ -51,13 +51,14 @@ TRIAGE_LEVELS = {
     },
 }
 CONTINUED = "(continued)"
-SIGNS_REF = "All the warning signs are on page"
+SIGNS_REF = "The warning signs start on page"
 SUMMARY_LEAD = "Get help now for:"
+NUMBERS_REF = "The numbers to call are in the emergency box on page 1."
 OTHER_SIGNS = "Other signs"
 WHY_LABEL = "Why act fast:"
 TRIAGE_INTRO = ("Find your sign in one of the boxes. Then do what the top of that box says. "
                 "Not sure which box? Use the more urgent one.")
-SOURCES_LEAD = "This sheet is based on:"
+SOURCES_LEAD = "This sheet is based on information from:"
 
 
 def status_line(handout: Handout) -> str:
@@ -126,6 +127,7 @@ def render_html(
         continued=CONTINUED,
         signs_ref=SIGNS_REF,
         summary_lead=SUMMARY_LEAD,
+        numbers_ref=NUMBERS_REF,
         other_signs=OTHER_SIGNS,
         triage_intro=TRIAGE_INTRO,
         sources_lead=SOURCES_LEAD,

@@ -95,7 +95,7 @@ def test_page_one_names_the_page_the_warning_signs_start_on(built, edition, hand
     pages = content_pages(pdf_bytes(built, edition, handout))
     label = squeeze(TRIAGE_LEVELS[levels_of(handout)[0].name]["label"])
     text = " ".join(" ".join(pages[:2]).split())  # in the page-1 box, whose last line may go on over the page
-    number = int(text.split("All the warning signs are on page ")[1].split(".")[0])
+    number = int(text.split("The warning signs start on page ")[1].split(".")[0])
     assert label in squeeze(pages[number - 1])  # the first box starts there, not just its section heading
     assert all(label not in squeeze(page) for page in pages[1:number - 1])
 
@@ -299,6 +299,6 @@ def test_a_web_address_breaks_only_after_a_slash(built, edition, handout):
 def test_the_last_page_holds_the_numbers_to_call_not_a_stray_citation(built, edition, handout):
     pages = content_pages(pdf_bytes(built, edition, handout))
     assert "How to reach your care team" in pages[-1]
-    source_list = squeeze(next(page for page in pages if "This sheet is based on:" in page))
+    source_list = squeeze(next(page for page in pages if "This sheet is based on information from:" in page))
     for page in pages:
         assert squeeze(page) not in source_list or "Where this information comes from" in page

@@ -26,6 +26,7 @@ from . import __version__
 from .contrast import StyleError, check_styles
 from .layout import check_layout
 from .library import Library, LoadedHandout
+from .load import key_path
 from .plan import Shard, Task, is_up_to_date, manifest_name, plan, source_name, withdrawn
 from .project import ALL_EDITIONS, PAPER_SIZES, Edition
 from .render import jinja_environment, render_html, render_pdf
@@ -71,10 +72,32 @@ def verify_pdf(pdf: bytes, edition: Edition, expected: list[str], language: str,
     return facts, problems
 
 
+def picture_problems(item: LoadedHandout, messages: list[str]) -> tuple[list[str], list[str]]:
+    """(other messages, problems with pictures): a picture the handout names is reported at its file and line."""
+    places = {}
+    for s, section in enumerate(item.handout.sections):
+        for b, block in enumerate(section.blocks):
+            if block.image is not None:
+                loc = ("sections", s, "blocks", b, "image", "file")
+                places.setdefault(block.image.file, f"{item.shown}:{item.line_of(*loc)}: {key_path(loc)}: ")
+    others, pictures = [], []
+    for message in messages:
+        if message.startswith("picture ") or ": refused, " in message:
+            name = message.removeprefix("picture ").split(":", 1)[0]
+            pictures.append(places.get(name, "") + message)
+        else:
+            others.append(message)
+    return others, pictures
+
+
 def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: list[str],
                   document=None) -> tuple[PdfFacts, list[str]]:
     """Every check on one rendered handout: its laid-out boxes (clipping, overflow) and the PDF itself."""
+    messages, pictures = picture_problems(item, messages)
     layout_problems = check_layout(document) if document is not None else []
+    if pictures:  # a picture that failed shows its alt text in its place: that is not a second problem
+        layout_problems = [problem for problem in layout_problems if " by <img" not in problem]
+    layout_problems = pictures + layout_problems
     facts, problems = verify_pdf(pdf, edition, expected_texts(item, edition), item.handout.language, messages,
                                  layout_problems)
     if edition.max_pages and facts.pages > edition.max_pages:

@@ -22,6 +22,14 @@ MiB = 1024 * 1024
 class NotAFileError(OSError):
     """The path is a folder, a FIFO, a device or a socket: something that is not a regular file."""
 
+    kind = "not a regular file"  # 'a named pipe (FIFO)', 'a device', ...
+
+
+class FolderError(NotAFileError, IsADirectoryError):
+    """The path is a folder."""
+
+    kind = "a folder"
+
 
 class FileTooLargeError(OSError):
     """The file is larger than the reader allows."""
@@ -43,7 +51,11 @@ def kind_of(mode: int) -> str:
 
 
 def _not_a_file(path, mode: int) -> NotAFileError:
-    return NotAFileError(errno.EINVAL, f"it is {kind_of(mode)}, not a file", str(path))
+    if stat.S_ISDIR(mode):
+        return FolderError(errno.EISDIR, "it is a folder, not a file", str(path))
+    error = NotAFileError(errno.EINVAL, f"it is {kind_of(mode)}, not a file", str(path))
+    error.kind = kind_of(mode)
+    return error
 
 
 def read_file(path: Path | str, limit: int, *, follow_symlinks: bool = True) -> bytes:

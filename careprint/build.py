@@ -75,7 +75,7 @@ def verify_pdf(pdf: bytes, edition: Edition, expected: list[str], language: str,
 def picture_problems(item: LoadedHandout, messages: list[str]) -> tuple[list[str], list[str]]:
     """(other messages, problems with pictures): a picture the handout names is reported at its file and line."""
     places = {}
-    for s, section in enumerate(item.handout.sections):
+    for s, section in enumerate(getattr(item.handout, "sections", ())):
         for b, block in enumerate(section.blocks):
             if block.image is not None:
                 loc = ("sections", s, "blocks", b, "image", "file")

@@ -37,6 +37,8 @@ class Library:
     clinic: Clinic
     sources_file: str  # the source registry's path as shown to the user
     sources_doc: _Document  # its line numbers, for messages about a source
+    clinic_file: str = ""  # the clinic settings' path as shown to the user
+    clinic_doc: _Document | None = None  # their line numbers (None when there is no settings file)
 
     def sources_of(self, handout: Handout) -> list[Source]:
         return [self.sources[s] for s in handout.sources if s in self.sources]
@@ -110,9 +112,11 @@ def load_library(project: Project) -> Library:
     registry = attempt(project.sources, SourceRegistry)
     glossary = attempt(project.glossary, Glossary)
     clinic = Clinic()
+    clinic_doc = None
     if project.clinic.exists() or project.clinic_file:
         loaded_clinic = attempt(project.clinic, Clinic)
         clinic = loaded_clinic[0] if loaded_clinic else clinic
+        clinic_doc = loaded_clinic[1] if loaded_clinic else None
         if loaded_clinic and clinic.logo:  # the logo is read like any picture: a file inside the project
             found = picture_problem(clinic.logo.file, project.root)
             if found:
@@ -149,4 +153,5 @@ def load_library(project: Project) -> Library:
                                             "add it to the source registry or fix the id"))
     if problems:
         raise ContentError(problems)
-    return Library(project, handouts, sources, glossary[0], clinic, project.shown(project.sources), registry[1])
+    return Library(project, handouts, sources, glossary[0], clinic, project.shown(project.sources), registry[1],
+                   project.shown(project.clinic), clinic_doc)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from .build import expected_texts, verify_pdf
 from .library import Library, LoadedHandout
-from .problems import UsageError
+from .fonts import FONT_FAMILY, missing_characters
+from .problems import UsageError, plural
 from .project import PAPER_SIZES, Edition
 from .render import Renderer, jinja_environment, render_html
 from .verify import PdfFacts
@@ -52,6 +53,30 @@ def check_patient(patient: Patient) -> None:
             raise UsageError(f"{option} is longer than {MAX_DETAIL_CHARS} characters; shorten it")
         if any(not ch.isprintable() for ch in value):
             raise UsageError(f"{option} contains a line break or a control character; type it on one line")
+        missing = missing_characters(value)
+        if missing:  # the value is never repeated: only the first character's code, and the kind of characters
+            what = "the patient name given with --for" if option == "--for" else \
+                "the appointment given with --appointment"
+            raise UsageError(
+                f"{what} has {plural(len(missing), 'character', 'characters')} the font {FONT_FAMILY} cannot print "
+                f"({_kind_of_characters(missing)}, the first U+{ord(missing[0]):04X}); type it with letters the font "
+                f"has (for a name, without those accents or marks), or leave {option} out and write it on the cover "
+                "by hand")
+
+
+def _kind_of_characters(chars: list[str]) -> str:
+    """'Arabic letters', 'Latin letters with accents or marks', 'symbols': what kind, never which."""
+    import unicodedata
+
+    scripts = []
+    for ch in chars:
+        name = unicodedata.name(ch, "")
+        if unicodedata.category(ch).startswith(("L", "M")) and name:
+            script = name.split()[0].capitalize()
+            scripts.append(f"{script} letters with accents or marks" if script == "Latin" else f"{script} letters")
+        else:
+            scripts.append("symbols")
+    return " and ".join(dict.fromkeys(scripts))
 
 
 @dataclass(frozen=True)

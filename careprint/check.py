@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from textstat.textstat import textstatistics
 
+from .fonts import FONT_FAMILY, character_advice, describe_character, missing_characters
 from .library import Library, LoadedHandout
 from .load import key_path
 from .model import GlossaryTerm
@@ -337,6 +338,42 @@ def registry_problems(library: Library, used: set[str]) -> list[Problem]:
     return problems
 
 
+def _glyph_problem(file: str, line: int | None, key: str, ch: str) -> Problem:
+    return Problem(file, line, key,
+                   f"{describe_character(ch)} is not in the font {FONT_FAMILY}, so it cannot be printed (it would "
+                   "come out in another font, or as an empty box)", character_advice(ch))
+
+
+def glyph_problems(item: LoadedHandout) -> list[Problem]:
+    """Every printed character must be one the handout font has: a fallback font fails verification later, far
+    from the line that caused it."""
+    return [_glyph_problem(item.shown, item.line_of(*loc), key_path(loc), ch)
+            for loc, _kind, text in item.handout.texts() for ch in missing_characters(text)]
+
+
+def settings_glyph_problems(library: Library, used: set[str]) -> list[Problem]:
+    """The same for what the source registry and the clinic settings print on every handout."""
+    problems = []
+    for index, source in enumerate(library.sources.values()):
+        if source.id not in used:
+            continue
+        for name in ("title", "publisher", "published", "address"):
+            for ch in missing_characters(getattr(source, name) or ""):
+                loc = ("sources", index, name)
+                problems.append(_glyph_problem(library.sources_file, library.sources_doc.line_of(loc),
+                                               key_path(loc), ch))
+    clinic = library.clinic
+    printed = [(("name",), clinic.name), (("website",), clinic.website)]
+    for key in ("day", "after_hours", "emergency"):
+        phone = getattr(clinic.phones, key)
+        printed += [(("phones", key, "label"), phone.label), (("phones", key, "number"), phone.number)]
+    for loc, text in printed:
+        for ch in missing_characters(text or ""):
+            line = library.clinic_doc.line_of(loc) if library.clinic_doc else None
+            problems.append(_glyph_problem(library.clinic_file, line, key_path(loc), ch))
+    return problems
+
+
 def review_problems(item: LoadedHandout, today: datetime.date, release: bool) -> list[Problem]:
     review = item.handout.review
     problems = []
@@ -370,8 +407,9 @@ def check_library(library: Library, today: datetime.date, release: bool = False,
         problems += glossary_problems(item, library.glossary.terms)
         problems += format_problems(item, acronyms)
         problems += source_problems(item)
+        problems += glyph_problems(item)
         problems += review_problems(item, today, release)
     handout_files = [item.shown for item in library.handouts]
     problems.sort(key=lambda p: (handout_files.index(p.file) if p.file in handout_files else -1, p.line or 0))
     used = {source for item in library.handouts for source in item.handout.sources}
-    return problems + registry_problems(library, used)
+    return problems + registry_problems(library, used) + settings_glyph_problems(library, used)

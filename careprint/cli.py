@@ -7,10 +7,13 @@ It only parses arguments, calls the pipeline and turns results into lines a nurs
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -123,7 +126,14 @@ def _print_problems(error: CareprintError) -> None:
         print(str(problem), file=sys.stderr)
 
 
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
 def run_build(args: argparse.Namespace) -> int:
+    from .write import check_output_dir
+
+    check_output_dir(args.out)
     project = _project(args)
     editions = list(dict.fromkeys(args.edition)) if args.edition else list(EDITIONS)  # each edition once
     if not (args.force or args.strict or args.release) and _up_to_date(project, args, editions):
@@ -141,7 +151,8 @@ def run_build(args: argparse.Namespace) -> int:
     reporter = Reporter(args.out, quiet=args.quiet)
     try:
         result = build(library, args.out, editions, args.handout, args.paper, reporter.done,
-                       jobs=args.jobs or default_jobs(), force=args.force, shard=args.shard, start=reporter.start)
+                       jobs=args.jobs or default_jobs(), force=args.force, shard=args.shard, start=reporter.start,
+                       warn=_warn)
     except StyleError as error:  # colour contrast or triage cues: checked before anything renders
         _print_problems(error)
         print("build stopped before rendering: the stylesheets or templates break a clear-print rule; no PDF was "
@@ -155,24 +166,38 @@ def run_build(args: argparse.Namespace) -> int:
     from .plan import manifest_name
 
     unchanged = f" ({result.unchanged} up to date)" if result.unchanged else ""
-    print(f"{len(result.outcomes) - len(failed)} of {len(result.outcomes)} PDFs built in {args.out}/{unchanged}; "
-          f"manifest: {args.out / manifest_name(args.shard)}")
+    manifest = args.out / manifest_name(args.shard)
+    print(f"{len(result.outcomes) - len(failed)} of {result.todo} PDFs built in {args.out}/{unchanged}; "
+          f"manifest: {manifest}")
+    if result.stopped:
+        print(f"build stopped: {result.stopped}", file=sys.stderr)
+        print(f"{_written(result.written)} before it stopped; every PDF {manifest} lists is exactly the file on "
+              "disk, and the other PDFs were not changed: run the build again once this is fixed", file=sys.stderr)
+        return 1
     if failed:
         print(f"{len(failed)} failed: {', '.join(o.path for o in failed)}", file=sys.stderr)
         return 1
     return 0
 
 
+def _written(paths: list[str]) -> str:
+    from .problems import plural
+
+    return plural(len(paths), "PDF was written", "PDFs were written")
+
+
 def _up_to_date(project: Project, args: argparse.Namespace, editions: list[str]) -> bool:
     """The cheap path: every PDF already made from these exact inputs. Reads bytes only; no WeasyPrint, no YAML."""
     from .plan import manifest_name, nothing_to_do, plan
-    from .write import read_manifest
+    from .write import clean_temporary_files, load_manifest
 
     if not project.handouts.is_dir():
         return False
     tasks = plan(project, editions, args.paper, args.handout, args.shard)
-    manifest = read_manifest(args.out, manifest_name(args.shard))
-    if not nothing_to_do(tasks, manifest, args.out, project.root, args.today or datetime.date.today()):
+    read = load_manifest(args.out, manifest_name(args.shard))
+    if read.damaged or clean_temporary_files(args.out, dry_run=True):
+        return False  # the build sets the damaged manifest aside, and removes what a stopped build left
+    if not nothing_to_do(tasks, read.entries, args.out, project.root, args.today or datetime.date.today()):
         return False
     print(f"nothing to do: all {len(tasks)} PDFs in {args.out}/ are up to date (--force rebuilds them)")
     return True
@@ -263,7 +288,9 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_schema(args: argparse.Namespace) -> int:
     from .schema import SCHEMA_PATH, schema_text
 
-    current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""
+    from .files import MiB, read_text
+
+    current = read_text(SCHEMA_PATH, 16 * MiB) if SCHEMA_PATH.exists() else ""
     if args.check:
         if current != schema_text():
             print(f"{SCHEMA_PATH} is out of date: run python make_pdfs.py schema", file=sys.stderr)
@@ -302,13 +329,14 @@ def _selected_handouts(library, args: argparse.Namespace, ids: list[str]) -> lis
 def run_packet(args: argparse.Namespace) -> int:
     """One packet for one patient. The patient's details are passed on in memory and never printed here."""
     from .library import load_library
-    from .packet import Patient, build_packet, check_patient
+    from .packet import Patient, build_packet, check_packet_target, check_patient
 
     if args.out.suffix.lower() != ".pdf" or args.out.is_dir():
         raise UsageError(f"--out {args.out} must name the packet's PDF file, e.g. --out packet.pdf")
     patient = Patient(name=args.patient_name, appointment=args.appointment)
     check_patient(patient)
     library = load_library(_project(args))
+    check_packet_target(Path(os.path.abspath(args.out)), {item.handout.id for item in library.handouts})
     handout_ids = _selected_handouts(library, args, args.handout_ids)
     if handout_ids is None:
         return 1
@@ -353,17 +381,66 @@ def main(argv: list[str] | None = None) -> int:
     runners = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
                "merge-manifests": run_merge_manifests,
                "packet": run_packet, "card": run_card}
+    with _stop_signals():
+        try:
+            return runners[args.command](args)
+        except CareprintError as error:
+            _print_problems(error)
+            return error.exit_code
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated): one line, never a traceback
+            print(_stopped_line(stop, args), file=sys.stderr)
+            return stop.exit_code if isinstance(stop, Terminated) else 130
+        except OSError as error:  # the machine, not careprint: a disk, a folder, a permission
+            from .files import os_error_message
+
+            print(os_error_message(error, "read or write"), file=sys.stderr)
+            return 1
+        except MemoryError:
+            print("careprint ran out of memory; close other programs, or build with --jobs 1", file=sys.stderr)
+            return 1
+        except Exception:  # a bug in careprint, not in the content
+            if os.environ.get("CAREPRINT_DEBUG"):
+                traceback.print_exc()
+            print("careprint hit an internal error (a bug in careprint, not a problem with your content); files "
+                  "are never left half-written, and PDFs reported ok above were written. Run again with "
+                  "CAREPRINT_DEBUG=1 and report the output to the careprint maintainers.", file=sys.stderr)
+            return 3
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stop as cleanly as for Ctrl-C."""
+
+    exit_code = 128 + signal.SIGTERM
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _stop_signals():
+    """SIGTERM stops a command the way Ctrl-C does (workers stopped, manifest exact, one line); a file size limit
+    (ulimit -f) fails the write with a message instead of killing the process."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm)}
+    if hasattr(signal, "SIGXFSZ"):
+        previous[signal.SIGXFSZ] = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
-        return runners[args.command](args)
-    except CareprintError as error:
-        _print_problems(error)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
-        return 130
-    except Exception:  # a bug in careprint, not in the content
-        if os.environ.get("CAREPRINT_DEBUG"):
-            traceback.print_exc()
-        print("careprint hit an internal error; nothing was replaced. Run again with CAREPRINT_DEBUG=1 and "
-              "report the output to the careprint maintainers.", file=sys.stderr)
-        return 3
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+
+
+def _stopped_line(stop: KeyboardInterrupt, args: argparse.Namespace) -> str:
+    how = "stopped by SIGTERM" if isinstance(stop, Terminated) else "stopped by Ctrl-C"
+    written = getattr(stop, "written", None)
+    if written is None:
+        return f"{how}; no file was left half-written"
+    from .plan import manifest_name
+
+    manifest = args.out / manifest_name(getattr(args, "shard", None))
+    return (f"{how}: {_written(written)} before the stop; every PDF {manifest} lists is exactly the file on disk, "
+            "and nothing else was changed: run the build again to finish")

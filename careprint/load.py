@@ -16,6 +16,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .files import FileTooLargeError, describe_os_error, is_regular_file, read_file
 from .problems import ContentError, Problem
 
 MAX_FILE_BYTES = 256 * 1024
@@ -50,16 +51,16 @@ def _read_text(path: Path, shown: str) -> str:
         return ContentError([Problem(shown, line, "", message, hint)])
 
     try:
-        raw = path.read_bytes()
+        raw = read_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise fail("file not found", "check the path") from None
+    except FileTooLargeError:
+        size = path.stat().st_size if is_regular_file(path) else 0
+        raise fail(f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit",
+                   "split it into smaller handouts") from None
     except OSError as exc:
-        raise fail(f"cannot read the file ({exc.strerror})", "check that the file exists and is readable") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise fail(
-            f"file is {len(raw) // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit",
-            "split it into smaller handouts",
-        )
+        cause, remedy = describe_os_error(exc)
+        raise fail(f"cannot read the file: {cause}", remedy) from None
     if b"\0" in raw:
         line = raw[: raw.index(b"\0")].count(b"\n") + 1
         raise fail("file contains binary data, not text", "save it as plain UTF-8 text", line)

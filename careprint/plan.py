@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .files import MiB, read_file, real_path
 from .fonts import FONT_DIR, FONT_FILES
 from .project import ROOT, Project
 from .write import file_sha256
+
+MAX_INPUT_BYTES = 64 * MiB  # any one input file; the stage that reads it properly says what is wrong with it
 
 PACKAGE_DIR = ROOT / "careprint"
 LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "fontpkg-atkinson-hyperlegible", "fonttools", "segno")
@@ -66,9 +69,8 @@ def manifest_name(shard: Shard | None) -> str:
 
 def source_name(root: Path, path: Path) -> str:
     """How a manifest names the handout file a PDF was made from: from the project root where possible."""
-    resolved = path.resolve()
-    return resolved.relative_to(root.resolve()).as_posix() if resolved.is_relative_to(root.resolve()) \
-        else resolved.as_posix()
+    resolved, root = real_path(path), real_path(root)
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else resolved.as_posix()
 
 
 def withdrawn(manifest: dict[str, dict], root: Path) -> list[str]:
@@ -77,12 +79,21 @@ def withdrawn(manifest: dict[str, dict], root: Path) -> list[str]:
                   if entry.get("source") and not (root / entry["source"]).is_file())
 
 
+def _input_bytes(path: Path) -> bytes:
+    """A file's bytes for hashing; a file that cannot be read (missing, a FIFO, a loop) hashes as a marker, and
+    the stage that reads it for real reports why."""
+    try:
+        return read_file(path, MAX_INPUT_BYTES)
+    except OSError as error:
+        return f"<unreadable: {type(error).__name__} {error.errno}>".encode()
+
+
 def _hash_files(digest, paths, base: Path) -> None:
     """Each file's path from `base` and its bytes: a file moved to another folder changes the hash too."""
     for path in sorted(paths):
         name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
         digest.update(name.encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        digest.update(_input_bytes(path))
         digest.update(b"\0")
 
 
@@ -118,7 +129,7 @@ def plan(project: Project, editions: list[str], paper: str, handout_ids: list[st
     for edition in editions:
         shared = shared_fingerprint(project, edition, paper).encode()
         for path in files:
-            digest = hashlib.sha256(shared + b"\0" + path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(shared + b"\0" + _input_bytes(path)).hexdigest()
             tasks.append(Task(path.stem, path, edition, digest))
     return sorted(tasks, key=lambda t: (t.handout_id, t.edition))
 

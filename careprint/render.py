@@ -11,12 +11,14 @@ import hashlib
 import logging
 import mimetypes
 from collections.abc import Callable
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .files import MiB, describe_os_error, read_file, read_text, real_path
 from .fonts import FONT_DIR, FONT_FAMILY, FONT_FILES
 from .model import URGENT_LEVELS, Clinic, Handout, Source
 from .project import Edition, Project
@@ -156,7 +158,46 @@ class LogCollector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage().splitlines()[0])
+        message = describe_record(record)
+        if message:
+            self.messages.append(message)
+
+
+PICTURE_ADVICE = "open it in an image program and save it again as PNG, JPEG or SVG, or use another picture"
+
+
+def _shown_url(url: object) -> str:
+    return str(url).replace(PROJECT_URL, "").replace(FONTS_URL, "fonts/")
+
+
+def picture_cause(error: BaseException) -> str:
+    """Why WeasyPrint could not use a picture, in words: its ImageLoadingError says nothing, its cause does."""
+    cause = error.__cause__ or error.__context__ or error
+    name = type(cause).__name__
+    if name == "UnidentifiedImageError":
+        return "it is not a PNG, JPEG or SVG picture, or it is damaged"
+    if name == "DecompressionBombError":
+        return "it has far too many pixels to be a handout picture"
+    if name == "ParseError":
+        return f"the SVG is not valid XML ({cause})"
+    text = str(cause).strip()
+    if isinstance(cause, OSError) or "truncated" in text:
+        return f"it is damaged ({text or name})"
+    return f"{name}: {text}" if text else f"it could not be read ({name})"
+
+
+def describe_record(record: logging.LogRecord) -> str | None:
+    """One line for what WeasyPrint logged; a picture that failed is named with its cause. None for a line that
+    only repeats the fetcher's refusal (which is reported on its own)."""
+    if record.msg == "Failed to load image at %r: %s" and len(record.args or ()) == 2:
+        url, error = record.args
+        if type(error).__name__ == "URLFetchingError" and "careprint refused" in str(error):
+            return None
+        return f"picture {_shown_url(url)}: it cannot be used: {picture_cause(error)}; {PICTURE_ADVICE}"
+    if record.msg == "Failed to render SVG image %s" and record.args:
+        return (f"picture {_shown_url(record.args[0])}: the SVG could not be drawn; check it in an SVG editor, or "
+                f"{PICTURE_ADVICE.split(', or ')[-1]}")
+    return record.getMessage().splitlines()[0] if record.getMessage() else None
 
 
 # Files are served under fixed virtual addresses, not their real paths: WeasyPrint names resources after their
@@ -165,11 +206,22 @@ PROJECT_URL = "file:///careprint/project/"
 FONTS_URL = "file:///careprint/fonts/"
 
 
+MAX_RESOURCE_BYTES = 32 * MiB  # a picture, a stylesheet or a font file
+
+
 def make_fetcher(project_root: Path):
-    """A URL fetcher that serves only the project's files and the font files; no network, no escape by .. or symlink."""
+    """A URL fetcher that serves only the project's files and the font files; no network, no escape by .. or symlink.
+
+    Its responses carry the bytes alone, never a path: WeasyPrint reads a PNG or JPEG a second time from the disk
+    when the response names a local file (images.RasterImage, through URLFetcherResponse.path), and for a file: URL
+    that is the virtual path itself, so a real file at /careprint/project/images/x.png would be embedded instead of
+    the project's picture."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    roots = {PROJECT_URL: project_root.resolve(), FONTS_URL: FONT_DIR.resolve()}
+    class BytesResponse(URLFetcherResponse):
+        path = None  # the bytes fetched are the only source: nothing is read again from the disk
+
+    roots = {PROJECT_URL: real_path(project_root), FONTS_URL: real_path(FONT_DIR)}
 
     class ProjectFetcher(URLFetcher):
         def __init__(self) -> None:
@@ -184,16 +236,19 @@ def make_fetcher(project_root: Path):
                     "only files inside the project may be used"
                 return self._refuse(url, why)
             root = roots[prefix]
-            path = (root / unquote(urlparse(url).path.removeprefix(urlparse(prefix).path))).resolve()
+            path = real_path(root / unquote(urlparse(url).path.removeprefix(urlparse(prefix).path)))
             if not path.is_relative_to(root):
                 return self._refuse(url, "the file is outside the project")
-            if not path.is_file():
+            if not os.path.lexists(path):
                 return self._refuse(url, "the file does not exist")
+            try:
+                body = read_file(path, MAX_RESOURCE_BYTES)
+            except OSError as error:
+                return self._refuse(url, describe_os_error(error)[0])
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            body = path.read_bytes()
             if prefix == PROJECT_URL:  # fonts are part of careprint's own fingerprint (plan.py)
                 self.served[path.relative_to(root).as_posix()] = hashlib.sha256(body).hexdigest()
-            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+            return BytesResponse(url, body=body, headers={"Content-Type": content_type})
 
         def _refuse(self, url: str, why: str):
             shown = url.replace(PROJECT_URL, "").replace(FONTS_URL, "fonts/")
@@ -219,7 +274,7 @@ class Renderer:
         self.fetcher = make_fetcher(project.root)
         self.collector = LogCollector()
         names = ("base.css", f"{edition.name}.css", *extra_sheets)
-        self.sheets = [font_face_css(), *((project.styles / name).read_text(encoding="utf-8") for name in names),
+        self.sheets = [font_face_css(), *(read_text(project.styles / name, 4 * MiB) for name in names),
                        page_size_css(paper)]
 
     def _logging(self):

@@ -21,6 +21,7 @@ class TextRun:
     size_pt: float  # the size the reader sees, after every transformation
     box: tuple[float, float, float, float]  # left, bottom, right, top in points, origin at the bottom left
     tag: str  # the marked-content tag: "Artifact" for page furniture, else the structure role
+    font: str = ""  # the font's PostScript name as embedded, e.g. "ABCDEF+Atkinson-Hyperlegible"
 
 
 @dataclass
@@ -56,9 +57,23 @@ def _text_run(obj, textpage) -> TextRun:
     buffer = (ctypes.c_ushort * max(length, 1))()
     raw.FPDFTextObj_GetText(obj, textpage, buffer, length)
     text = bytes(buffer)[: 2 * length].decode("utf-16-le", errors="replace").rstrip("\0")
+    # PDFium reports a hyphen that ends a line as U+0002; the reader sees a hyphen.
+    text = text.replace("\x02", "-")
     marks = [_mark_name(raw.FPDFPageObj_GetMark(obj, k)) for k in range(raw.FPDFPageObj_CountMarks(obj))]
     tag = "Artifact" if "Artifact" in marks else (marks[-1] if marks else "")
-    return TextRun(text, round(size.value * scale, 2), _bounds(obj), tag)
+    return TextRun(text, round(size.value * scale, 2), _bounds(obj), tag, _font_name(obj))
+
+
+def _font_name(obj) -> str:
+    font = raw.FPDFTextObj_GetFont(obj)
+    if not font:
+        return ""
+    length = raw.FPDFFont_GetBaseFontName(font, None, 0)
+    if length <= 0:
+        return ""
+    buffer = ctypes.create_string_buffer(length)
+    raw.FPDFFont_GetBaseFontName(font, buffer, length)
+    return buffer.value.decode("latin-1")
 
 
 def _objects(container, count, get) -> Iterator:

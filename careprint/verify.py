@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
 
-from .fonts import FONT_FAMILY, FONT_NAMES
+from .files import MiB, FileTooLargeError, NotAFileError, read_file
+from .fonts import FONT_FAMILY, FONT_NAMES, character_advice, describe_character, missing_characters
 from .problems import plural
 from .tagtree import walk_structure
 from .textlayer import read_pages
@@ -26,6 +28,7 @@ ALLOWED_FONTS = FONT_NAMES  # the faces the stylesheets name (careprint writes t
 FONT_LABEL = FONT_FAMILY
 HYPHEN_MARKS = ("\u2010", "\u00ad")
 EDGE_TOLERANCE_PT = 0.5
+MAX_PDF_BYTES = 512 * MiB
 # Operators that put something on the page: text, painted paths, images, shadings.
 PAINTING = frozenset({"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "BI", "sh"})
 
@@ -53,8 +56,31 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_fonts(pdf: pikepdf.Pdf, allowed: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """(embedded font names, problems): every font embedded, and only the faces the stylesheet names."""
+def _fallback_characters(layers, allowed: tuple[str, ...]) -> dict[str, list[str]]:
+    """For each font other than the allowed ones: the characters set in it that the allowed font cannot print."""
+    found: dict[str, dict[str, None]] = {}
+    for layer in layers:
+        for run in layer.runs:
+            name = _font_base(run.font)
+            if run.font and name not in allowed:
+                found.setdefault(name, {}).update(dict.fromkeys(missing_characters(run.text)))
+    return {name: list(chars) for name, chars in found.items() if chars}
+
+
+def _fallback_problem(name: str, page: int, chars: list[str]) -> str:
+    shown = ", ".join(describe_character(ch) for ch in chars[:5]) + (
+        f" and {len(chars) - 5} more" if len(chars) > 5 else "")
+    one = len(chars) == 1
+    return (f"page {page}: {shown} {'is' if one else 'are'} not in the font {FONT_LABEL}, so "
+            f"{'it was' if one else 'they were'} printed in {name} instead; {character_advice(chars[0])} (in the "
+            f"content, 'check' names the file and line; else look in the templates and clinic settings)")
+
+
+def _check_fonts(pdf: pikepdf.Pdf, allowed: tuple[str, ...],
+                 fallback: dict[str, list[str]] | None = None) -> tuple[list[str], list[str]]:
+    """(embedded font names, problems): every font embedded, and only the faces the stylesheet names. A font used
+    for characters the allowed font lacks (`fallback`) is reported with those characters."""
+    fallback = fallback or {}
     names: dict[str, int] = {}  # font -> first page it is used on
     missing: dict[str, int] = {}
     for number, page in enumerate(pdf.pages, start=1):
@@ -72,6 +98,7 @@ def _check_fonts(pdf: pikepdf.Pdf, allowed: tuple[str, ...]) -> tuple[list[str],
         for name, page in sorted(missing.items(), key=lambda item: (item[1], item[0]))
     ]
     problems += [
+        _fallback_problem(name, page, fallback[name]) if fallback.get(name) else
         f"page {page}: text is set in {name}, not in {FONT_LABEL}: a font fell back or the stylesheet names "
         f"another font; name only '{FONT_LABEL}' in styles/*.css and keep the font package installed"
         for name, page in sorted(names.items(), key=lambda item: (item[1], item[0])) if name not in allowed
@@ -166,9 +193,10 @@ def inspect_pdf(pdf_bytes: bytes, allowed_fonts: tuple[str, ...] = ALLOWED_FONTS
     """Measure a PDF and list what is wrong with it as a patient handout (minimum size is checked by the caller)."""
     problems: list[str] = []
     facts = PdfFacts()
+    layers = read_pages(pdf_bytes)
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         facts.pages = len(pdf.pages)
-        facts.fonts, font_problems = _check_fonts(pdf, allowed_fonts)
+        facts.fonts, font_problems = _check_fonts(pdf, allowed_fonts, _fallback_characters(layers, allowed_fonts))
         problems += font_problems
         facts.language = str(pdf.Root.get("/Lang", ""))
         if not facts.language:
@@ -190,7 +218,7 @@ def inspect_pdf(pdf_bytes: bytes, allowed_fonts: tuple[str, ...] = ALLOWED_FONTS
 
     smallest = None
     page_texts = []
-    for page in read_pages(pdf_bytes):
+    for page in layers:
         number = page.number
         outside = 0
         for run in page.runs:
@@ -229,11 +257,26 @@ def check_minimum_size(facts: PdfFacts, minimum_pt: float) -> list[str]:
     return []
 
 
+# Left out on both sides when text is compared, as a reader skips them: white space (a line may break after a slash
+# or inside a long address, where the source has no space), and every kind of hyphen and dash, because a line may
+# break at "follow-|up" (PDFium then reports the hyphen as U+0002), a soft hyphen shows only at a line end, and an
+# author may type U+2010 or U+2011 where the PDF has "-". Ligatures and other compatibility forms are folded (NFKC).
+# Invisible formatting characters (zero-width space, joiners, direction marks) are left out too.
+IGNORED_IN_COMPARISON = re.compile(r"[\s\x02\-\u00ad\u2010-\u2015\u2212]+")
+
+
+def as_read(text: str) -> str:
+    """Text as a reader compares it: see IGNORED_IN_COMPARISON."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return IGNORED_IN_COMPARISON.sub("", text)
+
+
 def check_text_present(facts: PdfFacts, expected: list[str]) -> list[str]:
     """Every sentence of the content must be in the text layer: nothing lost to overflow or clipping."""
-    # Compared without white space: a line may break after a slash or a dash, where the source has no space.
-    printed = "".join(facts.text.split())
-    missing = [text for text in expected if "".join(text.split()) not in printed]
+    printed = as_read(facts.text)
+    missing = [text for text in expected if as_read(text) not in printed]
     return [f"text missing from the PDF (lost to overflow or clipping, or split by a stray mark): \"{text[:60]}\""
             for text in missing[:5]] + (
         [f"and {len(missing) - 5} more missing passages"] if len(missing) > 5 else [])
@@ -242,9 +285,14 @@ def check_text_present(facts: PdfFacts, expected: list[str]) -> list[str]:
 def verify_file(path: Path, minimum_pt: float) -> tuple[PdfFacts | None, list[str]]:
     """The PDF-only checks on any file, e.g. one sent by email; never raises for a bad file."""
     try:
-        data = path.read_bytes()
+        data = read_file(path, MAX_PDF_BYTES)  # never opens a FIFO or a device, never reads without end
     except IsADirectoryError:
         return None, ["this is a folder, not a PDF file; name the PDF files to check"]
+    except NotAFileError as exc:
+        return None, [f"this is {exc.kind}, not a PDF file; name the PDF files to check"]
+    except FileTooLargeError:
+        return None, [f"this file is larger than {MAX_PDF_BYTES // MiB} MiB, far too large for a handout; check "
+                      "that it is the right file"]
     except OSError as exc:
         return None, [f"cannot read the file ({exc.strerror or exc}); check the name and that you may open it"]
     if b"%PDF-" not in data[:1024]:

@@ -412,7 +412,7 @@ def test_a_dark_box_background_under_inherited_text_is_found(tmp_path):
     project = styles_copy(tmp_path)
     edit(project.styles / "base.css", "--tint: #f2f2f2;", "--tint: #595959;")
     assert [str(p) for p in check_contrast(project)] == [
-        "styles/base.css:77: .key-messages: text colour #000000 on its background #595959 has a contrast of 3.0:1, "
+        f"styles/base.css:{line_of(project.styles / 'base.css', '.key-messages {')}: .key-messages: text colour #000000 on its background #595959 has a contrast of 3.0:1, "
         "below the 7:1 that clear print needs (WCAG AAA) (use a darker text colour or a lighter background)"]
 
 
@@ -430,7 +430,8 @@ def test_a_stylesheet_violation_stops_the_build_before_anything_is_written(proje
     edit(project_copy / "styles" / "base.css", "--ink: #000000;", "--ink: #808080;")
     with pytest.raises(StyleError) as caught:  # as a function ...
         build(load_library(Project(root=project_copy)), tmp_path / "out", ["plain-language"], ["hypercalcemia"])
-    message = ("styles/base.css:49: html: text colour #808080 on its own background #ffffff has a contrast of 3.9:1, "
+    line = line_of(project_copy / "styles" / "base.css", "  color: var(--ink);")
+    message = (f"styles/base.css:{line}: html: text colour #808080 on its own background #ffffff has a contrast of 3.9:1, "
                "below the 7:1 that clear print needs (WCAG AAA) (use a darker text colour or a lighter background)")
     assert message in [str(p) for p in caught.value.problems]
     assert not (tmp_path / "out").exists()

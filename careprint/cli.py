@@ -7,6 +7,7 @@ It only parses arguments, calls the pipeline and turns results into lines a nurs
 from __future__ import annotations
 
 import argparse
+import functools
 import contextlib
 import datetime
 import json
@@ -21,15 +22,16 @@ from . import __version__
 from .problems import CareprintError, UsageError
 from .project import EDITIONS, PAPER_SIZES, Project
 
-COMMANDS = ("build", "check", "verify", "schema", "packet", "card", "merge-manifests")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="make_pdfs.py",
+        prog="make_pdfs.py", allow_abbrev=False,
         description="Build accessible patient handouts (large-print and plain-language PDFs) from handouts/*.yaml.",
     )
     commands = parser.add_subparsers(dest="command")
+    # No abbreviated options: --handout (one handout) and --handouts (a folder) must never be confused.
+    commands.add_parser = functools.partial(commands.add_parser, allow_abbrev=False)
 
     def content_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--handouts", type=Path, metavar="DIR", help="folder of handout YAML files (default: handouts/)")
@@ -372,18 +374,17 @@ def run_card(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        return _unknown_command(argv[0])
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage message
         return int(exc.code or 0) and UsageError.exit_code
-    runners = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
-               "merge-manifests": run_merge_manifests,
-               "packet": run_packet, "card": run_card}
     with _stop_signals():
         try:
-            return runners[args.command](args)
+            return RUNNERS[args.command](args)
         except CareprintError as error:
             _print_problems(error)
             return error.exit_code
@@ -405,6 +406,22 @@ def main(argv: list[str] | None = None) -> int:
                   "are never left half-written, and PDFs reported ok above were written. Run again with "
                   "CAREPRINT_DEBUG=1 and report the output to the careprint maintainers.", file=sys.stderr)
             return 3
+
+
+def _unknown_command(word: str) -> int:
+    """'chek' -> did you mean 'check'? (A bare word is never taken for a build option.)"""
+    import difflib
+
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"the commands are {', '.join(COMMANDS)}"
+    print(f"make_pdfs.py: '{word}' is not a command; {hint} (run make_pdfs.py --help for more)", file=sys.stderr)
+    return UsageError.exit_code
+
+
+# The one registry of commands: its names are the subcommands _parser() defines, in the same order.
+RUNNERS = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
+           "packet": run_packet, "card": run_card, "merge-manifests": run_merge_manifests}
+COMMANDS = tuple(RUNNERS)
 
 
 class Terminated(KeyboardInterrupt):

@@ -142,3 +142,25 @@ def test_the_loader_either_loads_or_raises_its_own_error(text, tmp_path):
         load_model(path, Handout)
     except ContentError as error:
         assert error.problems and all(p.message for p in error.problems)
+
+
+@pytest.mark.parametrize("word,expected", [
+    ("chek", "make_pdfs.py: 'chek' is not a command; did you mean 'check'?"),
+    ("pakcet", "make_pdfs.py: 'pakcet' is not a command; did you mean 'packet'?"),
+    ("frobnicate", "make_pdfs.py: 'frobnicate' is not a command; the commands are build, check, verify, schema, "
+                   "packet, card, merge-manifests"),
+])
+def test_a_mistyped_command_gets_did_you_mean(word, expected, capsys):
+    from careprint.cli import main
+
+    assert main([word]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(expected) and "Traceback" not in err
+
+
+def test_options_are_never_abbreviated_so_handout_and_handouts_are_not_confused(capsys):
+    from careprint.cli import main
+
+    assert main(["check", "--handout", "hypercalcemia"]) == 2  # check takes --handouts DIR, not --handout ID
+    assert "unrecognized arguments: --handout" in capsys.readouterr().err
+    assert main(["--hand", "hypercalcemia"]) == 2

@@ -85,6 +85,7 @@ def test_no_request_reaches_a_server_named_in_content_or_templates(project_copy,
         assert not (tmp_path / "out" / "large-print" / "hypercalcemia.pdf").exists()
     finally:
         server.shutdown()
+        server.server_close()
     assert CountingHandler.requests == []
 
 

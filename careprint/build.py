@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -148,10 +149,13 @@ def _build_safely(library: Library, task: Task, paper: str, env, font_config) ->
         return b"", Outcome(task.handout_id, task.edition, task.path,
                             ["the computer ran out of memory making this PDF; close other programs, or build with "
                              "--jobs 1"])
-    except Exception as error:  # a bug, not a content mistake: report it, keep the previous PDF
-        return b"", Outcome(task.handout_id, task.edition, task.path,
-                            [f"careprint could not make this PDF ({type(error).__name__}: {error}); "
-                             "please report this to the careprint maintainers"])
+    except Exception as error:  # a bug, not a content mistake: report it as one, keep the previous PDF
+        message = (f"careprint bug: it could not make this PDF ({type(error).__name__}: {error}); nothing is wrong "
+                   f"with the content or the PDF on disk; run again with CAREPRINT_DEBUG=1 and report the output "
+                   f"to the careprint maintainers")
+        if os.environ.get("CAREPRINT_DEBUG"):  # the worker's own traceback, which the pool would otherwise lose
+            message += "\n" + traceback.format_exc().rstrip()
+        return b"", Outcome(task.handout_id, task.edition, task.path, [message])
 
 
 def _release_fonts(font_config) -> None:

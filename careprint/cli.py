@@ -288,7 +288,9 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_schema(args: argparse.Namespace) -> int:
     from .schema import SCHEMA_PATH, schema_text
 
-    current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""
+    from .files import MiB, read_text
+
+    current = read_text(SCHEMA_PATH, 16 * MiB) if SCHEMA_PATH.exists() else ""
     if args.check:
         if current != schema_text():
             print(f"{SCHEMA_PATH} is out of date: run python make_pdfs.py schema", file=sys.stderr)
@@ -327,13 +329,14 @@ def _selected_handouts(library, args: argparse.Namespace, ids: list[str]) -> lis
 def run_packet(args: argparse.Namespace) -> int:
     """One packet for one patient. The patient's details are passed on in memory and never printed here."""
     from .library import load_library
-    from .packet import Patient, build_packet, check_patient
+    from .packet import Patient, build_packet, check_packet_target, check_patient
 
     if args.out.suffix.lower() != ".pdf" or args.out.is_dir():
         raise UsageError(f"--out {args.out} must name the packet's PDF file, e.g. --out packet.pdf")
     patient = Patient(name=args.patient_name, appointment=args.appointment)
     check_patient(patient)
     library = load_library(_project(args))
+    check_packet_target(Path(os.path.abspath(args.out)), {item.handout.id for item in library.handouts})
     handout_ids = _selected_handouts(library, args, args.handout_ids)
     if handout_ids is None:
         return 1

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 import tinycss2
 from tinycss2 import color3
 
+from .files import MiB, read_text
 from .layout import MIN_CONTRAST, contrast_ratio, hex_colour
 from .problems import CareprintError, Problem
 from .project import EDITIONS, Project
@@ -45,6 +46,8 @@ class _Rule:
     color: tuple[float, float, float] | None = None
     color_line: int = 0
     background: tuple[float, float, float] | None = None
+
+MAX_STYLESHEET_BYTES = 4 * MiB
 
 
 def _declarations(tokens) -> list:
@@ -85,7 +88,7 @@ def _colour(tokens) -> tuple[float, float, float] | None:
 
 def _read_rules(path: Path, shown: str, variables: dict[str, list], raw: list) -> None:
     """Collect custom properties into `variables` and (shown, line, selector, declarations) into `raw`."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, MAX_STYLESHEET_BYTES)  # a regular file only: never a FIFO that would block
 
     def visit(rules, prefix: str = "") -> None:
         for rule in rules:

@@ -6,10 +6,12 @@ its file and line, the way MkDocs reports configuration errors.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from .files import describe_os_error, is_regular_file, kind_of, real_path
 from .load import _Document, key_path, load_model
 from .model import Clinic, Glossary, Handout, Source, SourceRegistry
 from .problems import ContentError, Problem
@@ -53,17 +55,25 @@ IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 
 def picture_problem(name: str, root: Path) -> tuple[str, str] | None:
     """(message, hint) if a picture path is not a PNG, JPEG or SVG file inside the project, else None."""
-    root = root.resolve()
+    root = real_path(root)
     if "://" in name or name.startswith(("//", "data:")):
         return (f"image '{name}' is a web address; careprint never fetches from the network",
                 "save the picture in the project's images/ folder and give its path, e.g. images/spine.png")
     if Path(name).is_absolute() or ".." in Path(name).parts:
         return f"image '{name}' is outside the project", "give a path inside the project, e.g. images/spine.png"
-    if not (root / name).resolve().is_relative_to(root):
+    if not real_path(root / name).is_relative_to(root):
         return (f"image '{name}' leads outside the project through a symbolic link",
                 "copy the picture into the project's images/ folder")
-    if not (root / name).is_file():
+    if not os.path.lexists(root / name):
         return f"image file '{name}' not found", "check the path; it is relative to the project folder"
+    if not is_regular_file(root / name):
+        try:
+            os.stat(root / name)
+        except OSError as error:
+            cause, remedy = describe_os_error(error)
+            return f"image '{name}' cannot be read: {cause}", remedy
+        return f"image '{name}' is not a picture file (it is {kind_of(os.stat(root / name).st_mode)})", \
+            "give the path of a PNG, JPEG or SVG file"
     if Path(name).suffix.lower() not in IMAGE_TYPES:
         return f"image '{name}' is not a PNG, JPEG or SVG file", "save the picture as PNG, JPEG or SVG"
     return None
@@ -95,8 +105,18 @@ def load_library(project: Project) -> Library:
             return None
 
     if not project.handouts.is_dir():
-        raise ContentError([Problem(project.shown(project.handouts), None, "", "the handouts folder does not exist",
-                                    "create it, or pass --handouts DIR")])
+        try:
+            os.stat(project.handouts)
+        except FileNotFoundError:
+            raise ContentError([Problem(project.shown(project.handouts), None, "",
+                                        "the handouts folder does not exist",
+                                        "create it, or pass --handouts DIR")]) from None
+        except OSError as error:
+            cause, remedy = describe_os_error(error)
+            raise ContentError([Problem(project.shown(project.handouts), None, "",
+                                        f"the handouts folder cannot be opened: {cause}", remedy)]) from None
+        raise ContentError([Problem(project.shown(project.handouts), None, "", "this is not a folder",
+                                    "pass the folder of handout files with --handouts DIR")])
     files = handout_files(project.handouts)
     if not files:
         raise ContentError([Problem(project.shown(project.handouts), None, "", "no handouts (*.yaml) found",

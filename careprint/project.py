@@ -6,6 +6,7 @@ agrees on them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +71,8 @@ class Project:
 
     def shown(self, path: Path) -> str:
         """A path as the user should see it: relative to where they ran the command, else to the project."""
-        resolved = path.resolve()
-        for base in (Path.cwd().resolve(), self.root.resolve()):
+        resolved = Path(os.path.realpath(path))  # Path.resolve raises on a symbolic link loop (Python 3.11)
+        for base in (Path(os.path.realpath(Path.cwd())), Path(os.path.realpath(self.root))):
             if resolved.is_relative_to(base):
                 return str(resolved.relative_to(base))
         return str(path)

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .files import MiB, describe_os_error, read_file, real_path
+from .files import MiB, describe_os_error, read_file, read_text, real_path
 from .fonts import FONT_DIR, FONT_FAMILY, FONT_FILES
 from .model import URGENT_LEVELS, Clinic, Handout, Source
 from .project import Edition, Project
@@ -228,7 +228,7 @@ class Renderer:
         self.fetcher = make_fetcher(project.root)
         self.collector = LogCollector()
         names = ("base.css", f"{edition.name}.css", *extra_sheets)
-        self.sheets = [font_face_css(), *((project.styles / name).read_text(encoding="utf-8") for name in names),
+        self.sheets = [font_face_css(), *(read_text(project.styles / name, 4 * MiB) for name in names),
                        page_size_css(paper)]
 
     def _logging(self):

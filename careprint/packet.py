@@ -11,12 +11,15 @@ once to count their pages, then again with the packet page numbers; the second l
 
 Patient details (`--for`, `--appointment`) are held in memory and handed to the cover template only: they are
 never logged, printed, cached or written anywhere but the packet itself, and error messages never repeat them.
-The packet is verified like a single handout (careprint.verify and careprint.layout) and written atomically; the
-manifest of the output folder is not touched.
+The packet is verified like a single handout (careprint.verify and careprint.layout) and written atomically, under
+the lock of the output folder it is written into; the manifest of that folder is not touched, and a packet never
+replaces a handout PDF that builds make there (check_packet_target).
 """
 
 from __future__ import annotations
 
+import glob
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,10 +27,12 @@ from .build import expected_texts, verify_pdf
 from .library import Library, LoadedHandout
 from .fonts import FONT_FAMILY, missing_characters
 from .problems import UsageError, plural
-from .project import PAPER_SIZES, Edition
+from .project import ALL_EDITIONS, PAPER_SIZES, Edition
 from .render import Renderer, jinja_environment, render_html
 from .verify import PdfFacts
-from .write import write_atomic
+from .files import os_error_message
+from .write import (LOCK_NAME, MANIFEST_NAME, TEMPORARY, load_manifest, output_lock, path_problem,
+                    write_atomic)
 
 COVER_TITLE = "Information for you to keep"
 BLANK_NOTE = "This page is left blank on purpose."
@@ -214,8 +219,54 @@ def build_packet(
     problems += _check_blank_pages(pdf, parts)
     outcome.facts, outcome.problems = facts, [_withhold(problem, patient) for problem in problems]
     if outcome.ok:
-        write_atomic(out_path, pdf)
+        try:
+            write_packet(out_path, pdf, {item.handout.id for item in library.handouts})
+        except OSError as error:
+            outcome.problems.append(os_error_message(error, "write", error.filename or out_path))
     return outcome
+
+
+def managing_folder(out_path: Path) -> Path | None:
+    """The output folder of builds that holds `out_path` (its own folder, or the one above an edition folder),
+    if there is one: a folder with a manifest or a build's lock file."""
+    parent = out_path.parent
+    for folder in [parent] + ([parent.parent] if parent.name in ALL_EDITIONS else []):
+        if (folder / LOCK_NAME).exists() or (folder / MANIFEST_NAME).exists() or \
+                any(folder.glob("manifest-shard-*-of-*.json")):
+            return folder
+    return None
+
+
+def check_packet_target(out_path: Path, handout_ids: set[str]) -> None:
+    """Refuse a packet --out that is a handout PDF a build manages: listed in the folder's manifest, or where a build
+    of these handouts writes one. A later build would replace the packet, or the packet the handout."""
+    if out_path.parent.exists() and not out_path.parent.is_dir():
+        raise UsageError(f"--out {out_path}: {out_path.parent} is a file, not a folder; choose a folder for the packet")
+    folder = managing_folder(out_path)
+    if folder is None:
+        return
+    key = out_path.relative_to(folder).as_posix() if out_path.is_relative_to(folder) else ""
+    if path_problem(key) is not None:
+        return
+    names = [MANIFEST_NAME] + sorted(p.name for p in folder.glob("manifest-shard-*-of-*.json"))
+    listed = any(key in load_manifest(folder, name).entries for name in names)
+    if listed or out_path.stem in handout_ids:
+        raise UsageError(
+            f"--out {out_path} is a handout PDF that builds into {folder} make"
+            f"{' and list in its manifest' if listed else ''}; a packet must not replace it: write the packet "
+            f"somewhere else, e.g. --out {folder / 'packets' / out_path.name}")
+
+
+def write_packet(out_path: Path, pdf: bytes, handout_ids: set[str]) -> None:
+    """Write the packet under the lock of the output folder it is in (or of its own folder), after checking once
+    more that it replaces no PDF a build manages, and after removing what a stopped packet left there."""
+    out_path = Path(os.path.abspath(out_path))
+    with output_lock(managing_folder(out_path) or out_path.parent):
+        check_packet_target(out_path, handout_ids)
+        for leftover in out_path.parent.glob(f".{glob.escape(out_path.name)}.*.tmp"):
+            if TEMPORARY.fullmatch(leftover.name) and leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink(missing_ok=True)
+        write_atomic(out_path, pdf)
 
 
 def _withhold(message: str, patient: Patient) -> str:

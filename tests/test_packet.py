@@ -210,7 +210,9 @@ def test_patient_details_are_on_the_cover_and_nowhere_else(packet_run):
     for path in written + project:
         data = path.read_bytes()
         assert not any(pattern in data for pattern in patterns), path
-    assert sorted(p.name for p in packet_run["folder"].iterdir()) == ["packet.pdf"]  # no manifest, no cache
+    # No manifest, no cache; only the (empty) lock file the packet takes while it writes into the folder.
+    assert sorted(p.name for p in packet_run["folder"].iterdir()) == [".careprint.lock", "packet.pdf"]
+    assert (packet_run["folder"] / ".careprint.lock").stat().st_size == 0
 
 
 def test_patient_details_never_appear_in_a_repr_or_a_problem_message():

@@ -286,6 +286,14 @@ def manifest_entry(library: Library, task: Task, pdf: bytes, outcome: Outcome, p
     }
 
 
+class _WriteFailed(Exception):
+    def __init__(self, message: str, error: OSError, written: bool):
+        super().__init__(message)
+        self.message, self.written = message, written
+        # A full or read-only disk fails every PDF alike; a manifest that cannot be updated must not fall behind.
+        self.stops = written or (error.errno in STOPPING_ERRORS and not isinstance(error, NotAFileError))
+
+
 class _Output:
     """The output folder during a build: its PDFs and its manifest, kept so that the manifest on disk never lists a
     PDF that is not the file beside it, whenever the build is stopped (Ctrl-C, kill -9, a full disk)."""
@@ -306,13 +314,24 @@ class _Output:
             pass
 
     def replace(self, path: str, pdf: bytes, entry: dict) -> None:
-        """Write one PDF: first unlist its old copy, then replace the file, then list the new one."""
+        """Write one PDF: first unlist its old copy, then replace the file, then list the new one. Raises
+        _WriteFailed saying which step failed, and whether the PDF on disk is the new one."""
+        manifest = self.out_dir / self.name
         if path in self.entries:
             del self.entries[path]
-            self.save()
-        write_pdf(self.out_dir, path, pdf)
+            try:
+                self.save()
+            except OSError as error:
+                raise _WriteFailed(os_error_message(error, "update", manifest), error, written=False) from None
+        try:
+            write_pdf(self.out_dir, path, pdf)
+        except OSError as error:
+            raise _WriteFailed(os_error_message(error, "write", self.out_dir / path), error, written=False) from None
         self.entries[path] = entry
-        self.save()
+        try:
+            self.save()
+        except OSError as error:  # the new PDF is on disk; the manifest on disk does not list it (yet)
+            raise _WriteFailed(os_error_message(error, "update", manifest), error, written=True) from None
 
     def remove(self, path: str) -> bool:
         """Take a withdrawn handout's PDF out of the folder: only a plain file inside it that is exactly the PDF the
@@ -375,11 +394,14 @@ def build(
                     try:
                         output.replace(task.path, pdf, manifest_entry(library, task, pdf, outcome, paper))
                         outcome.written = True
-                    except OSError as error:
-                        message = os_error_message(error, "write", error.filename or out_dir / task.path)
-                        outcome.problems.append(message + "; the previous copy, if any, is kept")
-                        if error.errno in STOPPING_ERRORS and not isinstance(error, NotAFileError):
-                            result.stopped = message
+                    except _WriteFailed as failure:
+                        outcome.written = failure.written
+                        if failure.written:
+                            result.stopped = f"{failure.message} ({task.path} was written, but is not listed yet)"
+                        else:
+                            outcome.problems.append(failure.message + "; the previous copy, if any, is kept")
+                            if failure.stops:
+                                result.stopped = failure.message
                 echo(outcome)
                 if result.stopped:
                     break

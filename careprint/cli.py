@@ -171,8 +171,8 @@ def run_build(args: argparse.Namespace) -> int:
           f"manifest: {manifest}")
     if result.stopped:
         print(f"build stopped: {result.stopped}", file=sys.stderr)
-        print(f"{_written(result.written)} before it stopped, and {manifest} lists exactly the PDFs in the folder; "
-              "the other PDFs were not changed: run the build again once this is fixed", file=sys.stderr)
+        print(f"{_written(result.written)} before it stopped; every PDF {manifest} lists is exactly the file on "
+              "disk, and the other PDFs were not changed: run the build again once this is fixed", file=sys.stderr)
         return 1
     if failed:
         print(f"{len(failed)} failed: {', '.join(o.path for o in failed)}", file=sys.stderr)
@@ -442,5 +442,5 @@ def _stopped_line(stop: KeyboardInterrupt, args: argparse.Namespace) -> str:
     from .plan import manifest_name
 
     manifest = args.out / manifest_name(getattr(args, "shard", None))
-    return (f"{how}: {_written(written)} before the stop, and {manifest} lists exactly the PDFs in the folder; "
-            "nothing else was changed: run the build again to finish")
+    return (f"{how}: {_written(written)} before the stop; every PDF {manifest} lists is exactly the file on disk, "
+            "and nothing else was changed: run the build again to finish")

@@ -30,7 +30,7 @@ from .load import key_path
 from .plan import Shard, Task, is_up_to_date, manifest_name, plan, source_name, withdrawn
 from .project import ALL_EDITIONS, PAPER_SIZES, Edition
 from .render import jinja_environment, render_html, render_pdf
-from .files import NotAFileError, os_error_message
+from .files import NotAFileError, describe_os_error, os_error_message
 from .problems import CareprintError
 from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
 from .write import (clean_temporary_files, close_inherited_locks, load_manifest, managed_file, output_lock,
@@ -124,8 +124,10 @@ def _build_safely(library: Library, task: Task, paper: str, env, font_config) ->
     try:
         return build_one(library, library.by_id[task.handout_id], ALL_EDITIONS[task.edition], paper, env, font_config)
     except OSError as error:  # the machine, not careprint: a full /tmp for the fonts, a file that cannot be read
+        cause, remedy = describe_os_error(error)
+        where = f" ({error.filename})" if error.filename else ""
         return b"", Outcome(task.handout_id, task.edition, task.path,
-                            [os_error_message(error, "read or write a file while making this PDF:")])
+                            [f"a file could not be read or written while making this PDF{where}: {cause}; {remedy}"])
     except MemoryError:
         return b"", Outcome(task.handout_id, task.edition, task.path,
                             ["the computer ran out of memory making this PDF; close other programs, or build with "

@@ -81,10 +81,15 @@ def file_sha256(path: Path, follow_symlinks: bool = True) -> str | None:
 
 
 def check_output_dir(out_dir: Path) -> None:
-    """Refuse an output folder that names a file, before any work is done."""
+    """Refuse an output folder that names a file, or lies inside one, before any work is done."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: this is a file, not a folder; name a folder for the PDFs (it is made "
                          "if it does not exist)")
+    for parent in Path(os.path.abspath(out_dir)).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"--out {out_dir}: {parent} is a file, not a folder; name a folder for the PDFs")
+            break
 
 
 def prepare_output_dir(out_dir: Path) -> None:

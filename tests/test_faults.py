@@ -395,24 +395,8 @@ def small(tmp_path, monkeypatch) -> dict:
     return state
 
 
-def build(state: dict, *extra: str, timeout: int = 60) -> tuple[int, str, str]:
-    """main() in this process, with a watchdog: a read that blocks (a FIFO) fails the test instead of hanging."""
-    out_stream, err_stream = io.StringIO(), io.StringIO()
-
-    def hung(signum, frame):
-        raise TimeoutError("careprint blocked")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(timeout)
-    try:
-        from contextlib import redirect_stderr, redirect_stdout
-
-        with redirect_stdout(out_stream), redirect_stderr(err_stream):
-            code = main(["--out", str(state["out"]), "--jobs", "1", *extra])
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-    return code, out_stream.getvalue(), err_stream.getvalue()
+def build(state: dict, *extra: str) -> tuple[int, str, str]:
+    return _command(state, "--out", str(state["out"]), "--jobs", "1", *extra)
 
 
 def manifest_of(state: dict) -> dict:
@@ -566,19 +550,10 @@ def test_merge_manifests_never_reads_a_file_a_shard_names_outside_the_folder(sma
     body["pdfs"].append(withdrawn_entry(small, str(fifo)))
     body["pdfs"].append(withdrawn_entry(small, "../outside/pipe"))
     (out / "manifest-shard-1-of-1.json").write_text(json.dumps(body))
-    out_stream, err_stream = io.StringIO(), io.StringIO()
-    from contextlib import redirect_stderr, redirect_stdout
-
-    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("merge blocked")))
-    signal.alarm(60)
-    try:
-        with redirect_stdout(out_stream), redirect_stderr(err_stream):
-            code = main(["merge-manifests", str(out)])
-    finally:
-        signal.alarm(0)
+    code, stdout, stderr = _command(small, "merge-manifests", str(out))
     assert code == 1
-    assert "is not a PDF that careprint builds" in err_stream.getvalue()
-    assert_no_traceback(out_stream.getvalue(), err_stream.getvalue())
+    assert "is not a PDF that careprint builds" in stderr
+    assert_no_traceback(stdout, stderr)
 
 
 def test_temporary_files_of_a_killed_build_are_removed_and_nothing_else(small):
@@ -640,17 +615,22 @@ def test_fifos_devices_and_loops_are_answered_at_once(small):
     assert code == 2 and f"--out {a_file / 'out'}" in stderr
 
 
-def _command(state: dict, *argv: str) -> tuple[int, str, str]:
+def _command(state: dict, *argv: str, timeout: int = 60) -> tuple[int, str, str]:
+    """main() in this process, with a watchdog: a read that blocks (a FIFO) fails the test instead of hanging."""
     from contextlib import redirect_stderr, redirect_stdout
 
+    def hung(signum, frame):
+        raise TimeoutError("careprint blocked")
+
     out_stream, err_stream = io.StringIO(), io.StringIO()
-    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("blocked")))
-    signal.alarm(60)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(timeout)
     try:
         with redirect_stdout(out_stream), redirect_stderr(err_stream):
             code = main(list(argv))
     finally:
         signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     return code, out_stream.getvalue(), err_stream.getvalue()
 
 

@@ -430,7 +430,10 @@ def build(
         except BaseException as stop:  # Ctrl-C, a worker that died: stop the workers before anything else
             results.close()
             output.save_quietly()
-            stop.written = result.written
+            try:
+                stop.written = result.written  # for the one line the command prints
+            except (AttributeError, TypeError):
+                pass
             raise
         results.close()
         if result.stopped:

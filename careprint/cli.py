@@ -365,7 +365,8 @@ def run_card(args: argparse.Namespace) -> int:
 
     from .progress import Reporter
 
-    outcomes = build_cards(library, args.out, handout_ids, args.paper, Reporter(args.out, interactive=False).done)
+    outcomes = build_cards(library, args.out, handout_ids, args.paper, Reporter(args.out, interactive=False).done,
+                           warn=_warn)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} cards built in {args.out / 'card'}/; manifest: "
           f"{args.out / 'manifest.json'}")

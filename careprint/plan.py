@@ -143,9 +143,10 @@ def is_up_to_date(task: Task, manifest: dict[str, dict], out_dir: Path, root: Pa
     entry = manifest.get(task.path)
     if not entry or entry.get("inputs") != task.input_hash:
         return False
+    project = real_path(root)
     for name, digest in (entry.get("resources") or {}).items():
-        if file_sha256(root / name) != digest:
-            return False
+        if not real_path(root / name).is_relative_to(project) or file_sha256(root / name) != digest:
+            return False  # changed, gone, or (a hand-edited manifest) a file outside the project: never read
     return file_sha256(out_dir / task.path) == entry.get("sha256")
 
 

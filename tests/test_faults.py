@@ -263,6 +263,8 @@ def test_a_stopped_build_leaves_whole_pdfs_an_exact_manifest_and_no_lock(project
         except ProcessLookupError:
             pass
         process.wait()
+        process.stdout.close()
+        process.stderr.close()
     stdout, stderr = "".join(output.lines), "".join(errors.lines)
 
     assert_no_traceback(stdout, stderr)

@@ -129,3 +129,20 @@ def test_a_language_without_a_locale_file_is_named(tmp_path):
     shutil.copytree(LOCALE_DIR, tmp_path / "locales")
     with pytest.raises(ContentError, match="no locale file for the language 'fr'"):
         load_locale("fr", tmp_path / "locales")
+
+
+def test_a_changed_locale_file_changes_the_build_fingerprint(tmp_path, monkeypatch):
+    """An incremental build must remake every PDF when a printed word changes."""
+    from careprint import plan
+
+    package = tmp_path / "careprint"
+    shutil.copytree(ROOT / "careprint", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(plan, "PACKAGE_DIR", package)
+    plan.code_fingerprint.cache_clear()
+    before = plan.code_fingerprint()
+    english = package / "locales" / "en.yaml"
+    english.write_text(english.read_text(encoding="utf-8").replace("Other signs", "More signs"), encoding="utf-8")
+    plan.code_fingerprint.cache_clear()
+    after = plan.code_fingerprint()
+    plan.code_fingerprint.cache_clear()
+    assert before != after

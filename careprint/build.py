@@ -34,6 +34,7 @@ from .files import NotAFileError, describe_os_error, os_error_message
 from .model import URGENT_LEVELS, Clinic
 from .problems import CareprintError
 from .render import jinja_environment, render_html, render_pdf
+from .locale import load_locale
 from .triage_pages import check_first_page, check_triage_pages, clinic_numbers
 from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
 from .write import (clean_temporary_files, close_inherited_locks, load_manifest, managed_file, output_lock,
@@ -75,13 +76,14 @@ def verify_pdf(pdf: bytes, edition: Edition, expected: list[str], language: str,
     return facts, problems
 
 
-def triage_problems(facts: PdfFacts, levels: list, clinic, edition: Edition,
+def triage_problems(facts: PdfFacts, levels: list, clinic, edition: Edition, language: str,
                     extra_numbers: list[str] = ()) -> list[str]:
     """No page shows a warning sign without its label and action; page 1 says what to do in an emergency."""
+    locale = load_locale(language)
     printed = [level for level in levels if not edition.triage_only or level.name in URGENT_LEVELS]
     return (check_first_page(facts.page_texts[0] if facts.page_texts else "",
-                             [*clinic_numbers(clinic), *extra_numbers])
-            + check_triage_pages(facts.page_texts, printed))
+                             [*clinic_numbers(clinic), *extra_numbers], locale)
+            + check_triage_pages(facts.page_texts, printed, locale=locale))
 
 
 def picture_problems(item: LoadedHandout, messages: list[str]) -> tuple[list[str], list[str]]:
@@ -112,7 +114,8 @@ def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: l
     layout_problems = pictures + layout_problems
     facts, problems = verify_pdf(pdf, edition, expected_texts(item, edition), item.handout.language, messages,
                                  layout_problems)
-    problems += triage_problems(facts, item.handout.triage_levels(), clinic or Clinic(), edition)
+    problems += triage_problems(facts, item.handout.triage_levels(), clinic or Clinic(), edition,
+                                item.handout.language)
     if edition.max_pages and facts.pages > edition.max_pages:
         problems.append(
             f"the {edition.name} needs {facts.pages} pages, but a {edition.name} must fit on "
@@ -129,7 +132,7 @@ def build_one(library: Library, item: LoadedHandout, edition: Edition, paper: st
     def html(splits):
         return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env, splits)
 
-    result = render_pdf(html, library.project, edition, PAPER_SIZES[paper], font_config)
+    result = render_pdf(html, library.project, edition, PAPER_SIZES[paper], font_config, item.handout.language)
     outcome.facts, outcome.problems = verify_render(result.pdf, item, edition, result.messages, result.document,
                                                     library.clinic)
     outcome.resources = result.resources

@@ -4,7 +4,8 @@ The schema (model.py) says a handout is well-formed; this module says whether it
 may be older, tired, low-vision or low-literacy. It runs as `check` and at the start of every build, and reports
 each finding the way a compiler does (file:line: key path: message (hint)) so an author can go straight to it.
 
-Rules, each in one place:
+Rules, each in one place (the limits, how sentences are split and words counted, and which readability formulas
+apply depend on the handout's language: careprint/locales/<language>.yaml, `plain_language`; English shown):
 - Sentences: at most 20 words, in every piece of printed text (headings, bullets and signs included).
 - Readability: Flesch-Kincaid grade at most 6 and SMOG at most 8 for a handout, measured with textstat on
   paragraph prose only (headings and list fragments are not sentences and distort the formulas). Per-section
@@ -17,7 +18,7 @@ Rules, each in one place:
 - Review: an overdue review is a warning (an error with release=True); release=True refuses drafts; an approval
   cannot be dated in the future. (Approved needs a name and a date: model.Review enforces that.)
 
-Sentence splitting is a deliberately simple regex, documented at SENTENCE_BREAK: a sentence ends at . ! or ?
+Sentence splitting is a deliberately simple regex, documented in the locale (`sentence_break`): a sentence ends at . ! or ?
 (optionally followed by a closing quote or bracket), then white space, then a capital letter, a digit or an
 opening quote or bracket. Plain-language text avoids abbreviations such as "e.g.", which would fool it.
 """
@@ -32,18 +33,14 @@ from textstat.textstat import textstatistics
 
 from .fonts import FONT_FAMILY, character_advice, describe_character, missing_characters
 from .library import Library, LoadedHandout
+from .locale import DEFAULT_LANGUAGE, PlainLanguage, load_locale
 from .load import key_path
 from .model import GlossaryTerm
 from .problems import Problem
 
-MAX_SENTENCE_WORDS = 20
-MAX_FK_GRADE = 6.0
-MAX_SMOG_GRADE = 8.0
 WORST_SHOWN = 3
 SMOG_MIN_SENTENCES = 3  # textstat returns 0 below this; we report "not measured" instead of a flattering 0
 
-SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-WORD = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
 CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 ITALICS = (
     re.compile(r"<(i|em|cite|var)\b[^>]*>(?:.*?</\1\s*>)?", re.IGNORECASE),
@@ -75,14 +72,20 @@ _stats.set_rounding(False)
 # Sentences and readability
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences with SENTENCE_BREAK (see the module docstring)."""
-    return [part.strip() for part in SENTENCE_BREAK.split(" ".join(text.split())) if part.strip()]
+def rules_of(language: str = DEFAULT_LANGUAGE) -> PlainLanguage:
+    """The plain-language rules of a language (its locale's `plain_language`)."""
+    return load_locale(language).plain_language
 
 
-def count_words(sentence: str) -> int:
+def split_sentences(text: str, rules: PlainLanguage | None = None) -> list[str]:
+    """Split text into sentences with the language's `sentence_break` (see the module docstring)."""
+    pattern = (rules or rules_of()).sentence_break_re
+    return [part.strip() for part in pattern.split(" ".join(text.split())) if part.strip()]
+
+
+def count_words(sentence: str, rules: PlainLanguage | None = None) -> int:
     """Words as a reader sees them: "x-rays", "person's" and "911" are one word each; punctuation is not a word."""
-    return len(WORD.findall(sentence))
+    return len((rules or rules_of()).word_re.findall(sentence))
 
 
 def _as_measured(sentence: str) -> str:
@@ -160,11 +163,12 @@ class Readability:
 def sentences_of(item: LoadedHandout) -> list[Sentence]:
     """Every sentence of the handout's printed text, in reading order; paragraph sentences carry their grade."""
     found = []
+    rules = rules_of(item.handout.language)
     for loc, kind, text in item.handout.texts():
         line = item.line_of(*loc)
-        for sentence in split_sentences(text):
+        for sentence in split_sentences(text, rules):
             grade = fk_grade([sentence]) if kind == "paragraph" else None
-            found.append(Sentence(sentence, count_words(sentence), loc, line, kind, grade))
+            found.append(Sentence(sentence, count_words(sentence, rules), loc, line, kind, grade))
     return found
 
 
@@ -198,8 +202,11 @@ def format_readability(report: list[Readability]) -> list[str]:
     def grade(value: float | None) -> str:
         return "  -" if value is None else f"{value:4.1f}"
 
-    lines = [f"Readability of paragraph prose (limits: Flesch-Kincaid grade {MAX_FK_GRADE:g}, SMOG {MAX_SMOG_GRADE:g}, "
-             f"{MAX_SENTENCE_WORDS} words a sentence; - means too little prose to measure)"]
+    rules = rules_of()
+    limits = [f"{name} {limit:g}" for name, limit in (("Flesch-Kincaid grade", rules.readability.flesch_kincaid),
+                                                       ("SMOG", rules.readability.smog)) if limit is not None]
+    lines = [f"Readability of paragraph prose (limits: {', '.join(limits)}, "
+             f"{rules.max_sentence_words} words a sentence; - means too little prose to measure)"]
     for entry in report:
         overall = entry.overall
         average = overall.words / overall.sentences if overall.sentences else 0.0
@@ -226,10 +233,11 @@ def _excerpt(text: str, words: int = 8) -> str:
 
 
 def sentence_problems(item: LoadedHandout, sentences: list[Sentence]) -> list[Problem]:
+    limit = rules_of(item.handout.language).max_sentence_words
     return [
-        Problem(item.shown, s.line, key_path(s.loc), f"sentence has {s.words} words (limit {MAX_SENTENCE_WORDS})",
+        Problem(item.shown, s.line, key_path(s.loc), f"sentence has {s.words} words (limit {limit})",
                 f"shorten it or split it in two: \"{_excerpt(s.text)}\"")
-        for s in sentences if s.words > MAX_SENTENCE_WORDS
+        for s in sentences if s.words > limit
     ]
 
 
@@ -240,8 +248,10 @@ def readability_problems(item: LoadedHandout, report: Readability) -> list[Probl
     hint = "use shorter words and sentences" + (
         f"; the hardest sentence, on line {hardest.line}, has grade {hardest.grade:.1f}: \"{_excerpt(hardest.text)}\""
         if hardest else "")
-    for name, value, limit in (("Flesch-Kincaid", overall.fk, MAX_FK_GRADE), ("SMOG", overall.smog, MAX_SMOG_GRADE)):
-        if value is not None and value > limit:
+    limits = rules_of(item.handout.language).readability
+    for name, value, limit in (("Flesch-Kincaid", overall.fk, limits.flesch_kincaid),
+                               ("SMOG", overall.smog, limits.smog)):
+        if value is not None and limit is not None and value > limit:
             problems.append(Problem(item.shown, overall.line, overall.key,
                                     f"{name} grade of the paragraphs is {value:.1f} (limit {limit:g})", hint))
     return problems

@@ -207,12 +207,14 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
     """Each triage level has its own word label and its own symbol shape, and the triage block prints both."""
     from jinja2 import ChainableUndefined, TemplateError
 
-    from .render import TRIAGE_LEVELS, jinja_environment
+    from .locale import DEFAULT_LANGUAGE, load_locale, locale_file
+    from .render import jinja_environment
 
-    levels = TRIAGE_LEVELS if levels is None else levels
+    locale = load_locale(DEFAULT_LANGUAGE)
+    levels = {name: about.model_dump() for name, about in locale.triage.items()} if levels is None else levels
     icons_file = project.shown(project.templates / "blocks" / "_icons.html.j2")
     triage_file = project.shown(project.templates / "blocks" / "triage.html.j2")
-    labels_file = "careprint/render.py"
+    labels_file = f"careprint/locales/{locale_file(DEFAULT_LANGUAGE).name}"
     problems: list[Problem] = []
 
     def problem(file: str, key: str, message: str, hint: str) -> None:
@@ -222,10 +224,10 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
     for level, about in levels.items():
         label = " ".join(str(about.get("label", "")).split())
         if not re.search(r"[^\W\d_]", label):
-            problem(labels_file, f"TRIAGE_LEVELS.{level}", "this triage level has no word label",
+            problem(labels_file, f"triage.{level}", "this triage level has no word label",
                     "in a grey photocopy only words and symbols tell the levels apart: give it a label")
         elif label.casefold() in seen_labels:
-            problem(labels_file, f"TRIAGE_LEVELS.{level}",
+            problem(labels_file, f"triage.{level}",
                     f"triage levels {seen_labels[label.casefold()]} and {level} have the same word label "
                     f"\"{label}\"", "in a grey photocopy only words and symbols tell them apart: give each its own")
         else:
@@ -256,7 +258,8 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
         block = SimpleNamespace(triage=SimpleNamespace(
             levels=lambda: [TriageLevel(level, (SignGroup(None, ("a sign",)),)) for level in levels]))
         wrapper = env.from_string('{% import "blocks/_icons.html.j2" as icons %}{% include "blocks/triage.html.j2" %}')
-        html = wrapper.render(block=block, triage_levels=levels, chunks_of=lambda level: chunks_of(level, None))
+        html = wrapper.render(block=block, locale=SimpleNamespace(words=locale.words, triage=levels),
+                              chunks_of=lambda level: chunks_of(level, None))
     except TemplateError as exc:
         problem(triage_file, "", f"the triage templates cannot be rendered ({exc})", "fix the template")
         return problems

@@ -15,6 +15,16 @@ FONT_DIR = font_package.ROOT / "files"
 FONT_FILES = {400: "AtkinsonHyperlegible-Regular.ttf", 700: "AtkinsonHyperlegible-Bold.ttf"}
 # The PostScript names these files embed under, which is what a PDF's font list shows.
 FONT_NAMES = ("Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold")
+# Each family careprint can set text in -> its files by weight. Which family a language uses is declared in its
+# locale (careprint/locales/<language>.yaml); this module only finds the files.
+FONT_FAMILIES = {FONT_FAMILY: FONT_FILES}
+
+
+def font_files(family: str) -> dict[int, str]:
+    """The files of a family careprint ships, by weight; a ValueError names the families there are."""
+    if family not in FONT_FAMILIES:
+        raise ValueError(f"careprint has no font files for the family {family!r}; it has {', '.join(FONT_FAMILIES)}")
+    return FONT_FAMILIES[family]
 
 
 @lru_cache(maxsize=1)

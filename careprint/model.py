@@ -298,7 +298,15 @@ class Glossary(StrictModel):
 
 WebAddress = Annotated[str, Field(pattern=r"^https?://\S+$", max_length=300)]
 
-PHONE_LABELS = {"day": "Daytime", "after_hours": "After hours", "emergency": "Urgent line"}
+PHONE_KEYS = ("day", "after_hours", "emergency")
+
+
+def default_phone_label(key: str) -> str:
+    """The label printed before a number the clinic settings give no label for: the locale's words. The clinic
+    settings have no language of their own, so this is careprint's default language (careprint/locales/)."""
+    from .locale import DEFAULT_LANGUAGE, load_locale
+
+    return getattr(load_locale(DEFAULT_LANGUAGE).words.phone_labels, key)
 
 
 class Phone(StrictModel):
@@ -312,13 +320,13 @@ class Phones(StrictModel):
     """The clinic's numbers. A number left null prints as a line to write on, never as a made-up number.
 
     Each is either just the number (`day: "604-555-0100"`, or null) or `{number: ..., label: ...}`; the label
-    defaults to the words in PHONE_LABELS. `emergency` is the clinic's own urgent line, if it has one: the
+    defaults to the locale's words (default_phone_label). `emergency` is the clinic's own urgent line, if it has one: the
     emergency warning signs then name it first, and 911 is still printed.
     """
 
-    day: Phone = Field(default_factory=lambda: Phone(label=PHONE_LABELS["day"]))
-    after_hours: Phone = Field(default_factory=lambda: Phone(label=PHONE_LABELS["after_hours"]))
-    emergency: Phone = Field(default_factory=lambda: Phone(label=PHONE_LABELS["emergency"]))
+    day: Phone = Field(default_factory=lambda: Phone(label=default_phone_label("day")))
+    after_hours: Phone = Field(default_factory=lambda: Phone(label=default_phone_label("after_hours")))
+    emergency: Phone = Field(default_factory=lambda: Phone(label=default_phone_label("emergency")))
 
     @model_validator(mode="before")
     @classmethod
@@ -326,9 +334,10 @@ class Phones(StrictModel):
         if not isinstance(data, dict):
             return data
         expanded = dict(data)
-        for key, label in PHONE_LABELS.items():
+        for key in PHONE_KEYS:
             if key not in expanded:
                 continue
+            label = default_phone_label(key)
             value = expanded[key]
             if isinstance(value, dict):
                 expanded[key] = {"label": label, **value}

@@ -29,15 +29,13 @@ from .fonts import FONT_FAMILY, missing_characters
 from .problems import UsageError, plural
 from .project import ALL_EDITIONS, PAPER_SIZES, Edition
 from .paginate import layout_keeping_levels_whole
-from .render import TRIAGE_LEVELS, Renderer, jinja_environment, render_html
+from .locale import Locale, load_locale
+from .render import Renderer, jinja_environment, render_html
 from .verify import PdfFacts
 from .files import os_error_message
 from .write import (LOCK_NAME, MANIFEST_NAME, TEMPORARY, load_manifest, output_lock, path_problem,
                     write_atomic)
 
-COVER_TITLE = "Information for you to keep"
-BLANK_NOTE = "This page is left blank on purpose."
-CARE_TEAM_LINE = "Your care team's phone number"
 MAX_DETAIL_CHARS = 120
 
 
@@ -93,14 +91,15 @@ class CoverField:
     value: str | None  # printed as text; None prints a line to write on (or a form field with --fillable)
 
 
-def cover_fields(library: Library, patient: Patient) -> list[CoverField]:
+def cover_fields(library: Library, patient: Patient, locale: Locale) -> list[CoverField]:
     """The cover's write-in lines, pre-filled from the command line and the clinic settings where given."""
     day = library.clinic.phones.day
+    labels = locale.packet.fields
     return [
-        CoverField("patient-name", "Your name", patient.name),
-        CoverField("date", "Today's date", None),
-        CoverField("next-appointment", "Your next appointment", patient.appointment),
-        CoverField("care-team-phone", CARE_TEAM_LINE, f"{day.number} ({day.label})" if day.number else None),
+        CoverField("patient-name", labels.patient_name, patient.name),
+        CoverField("date", labels.date, None),
+        CoverField("next-appointment", labels.next_appointment, patient.appointment),
+        CoverField("care-team-phone", labels.care_team_phone, f"{day.number} ({day.label})" if day.number else None),
     ]
 
 
@@ -130,13 +129,15 @@ class PacketOutcome:
         return not self.problems
 
 
-def page_header_css(first_page: int, pages: int, total: int, size_pt: float) -> str:
-    """"Packet page N of M" at the top right of each page of one part (margin boxes do not move the content)."""
+def page_header_css(first_page: int, pages: int, total: int, size_pt: float, locale: Locale) -> str:
+    """The packet page number ("N of M", in the locale's words) at the top right of each page of one part (margin
+    boxes do not move the content)."""
     rules = [
-        "@page { @top-right { font-family: 'Atkinson Hyperlegible'; font-weight: 700; color: #000000; "
+        f"@page {{ @top-right {{ font-family: '{locale.font_family}'; font-weight: 700; color: #000000; "
         f"font-size: {size_pt:g}pt; line-height: 1.2; white-space: nowrap; text-align: right; }} }}"
     ]
-    rules += [f'@page :nth({n}) {{ @top-right {{ content: "Packet page {first_page + n - 1} of {total}"; }} }}'
+    rules += [f'@page :nth({n}) {{ @top-right {{ content: '
+              f'"{locale.packet.page_number.format(page=first_page + n - 1, total=total)}"; }} }}'
               for n in range(1, pages + 1)]
     return "\n".join(rules)
 
@@ -172,15 +173,16 @@ def build_packet(
     check_patient(patient)
     items = [library.by_id[handout_id] for handout_id in handout_ids]
     outcome = PacketOutcome(out_path, list(handout_ids))
-    renderer = Renderer(library.project, edition, PAPER_SIZES[paper], extra_sheets=("packet.css",))
+    locale = load_locale(items[0].handout.language)
+    renderer = Renderer(library.project, edition, PAPER_SIZES[paper], extra_sheets=("packet.css",), locale=locale)
     env = jinja_environment(library.project.templates)
-    fields = cover_fields(library, patient)
+    fields = cover_fields(library, patient, locale)
 
     def cover_html(starts: dict[str, int]) -> str:
         contents = [{"title": item.handout.title, "page": starts.get(item.handout.id, 0)} for item in items]
         return env.get_template("packet_cover.html.j2").render(
-            title=COVER_TITLE, clinic=library.clinic, edition=edition, contents=contents, fields=fields,
-            fillable=fillable, triage_levels=TRIAGE_LEVELS, first_level=None)
+            title=locale.packet.cover_title, clinic=library.clinic, edition=edition, contents=contents,
+            fields=fields, fillable=fillable, locale=locale, first_level=None)
 
     # First layout: count the pages of each part (the cover with placeholder page numbers of the same width).
     parts = [Part("cover", html=cover_html({item.handout.id: 10 for item in items}))]
@@ -195,14 +197,14 @@ def build_packet(
     outcome.starts = {part.item.handout.id: part.first_page for part in parts if part.kind == "handout"}
 
     # Second layout: the real page numbers on the cover and at the top of every page.
-    blank_html = env.get_template("packet_blank.html.j2").render()
+    blank_html = env.get_template("packet_blank.html.j2").render(locale=locale)
     layout_problems: list[str] = []
     for part in parts:
         if part.kind == "cover":
             part.html = cover_html(outcome.starts)
         elif part.kind == "blank":
             part.html = blank_html
-        header = page_header_css(part.first_page, part.pages, total, edition.min_glyph_pt)
+        header = page_header_css(part.first_page, part.pages, total, edition.min_glyph_pt, locale)
         part.document = renderer.layout(part.html, header)
         if len(part.document.pages) != part.pages:
             layout_problems.append(
@@ -216,14 +218,15 @@ def build_packet(
         layout_problems += [f"packet page {part.first_page}: {problem}" for problem in found]
 
     pdf = renderer.write([part.document for part in parts])
-    expected = [COVER_TITLE] + [text for item in items for text in expected_texts(item, edition)]
+    expected = [locale.packet.cover_title] + [text for item in items for text in expected_texts(item, edition)]
     facts, problems = verify_pdf(pdf, edition, expected, items[0].handout.language, renderer.messages,
                                  layout_problems)
     problems += triage_problems(facts, [level for item in items for level in item.handout.triage_levels()],
-                                library.clinic, edition, extra_numbers=[CARE_TEAM_LINE])
+                                library.clinic, edition, locale.language,
+                                extra_numbers=[locale.packet.fields.care_team_phone])
     if facts.pages != total:
         problems.append(f"the packet has {facts.pages} pages, expected {total}")
-    problems += _check_blank_pages(pdf, parts)
+    problems += _check_blank_pages(pdf, parts, locale.packet.blank_note)
     outcome.facts, outcome.problems = facts, [_withhold(problem, patient) for problem in problems]
     if outcome.ok:
         try:
@@ -284,7 +287,7 @@ def _withhold(message: str, patient: Patient) -> str:
     return message
 
 
-def _check_blank_pages(pdf: bytes, parts: list[Part]) -> list[str]:
+def _check_blank_pages(pdf: bytes, parts: list[Part], blank_note: str) -> list[str]:
     """Each blank back page says so in words, and no other page is empty."""
     from .textlayer import read_pages
 
@@ -293,7 +296,7 @@ def _check_blank_pages(pdf: bytes, parts: list[Part]) -> list[str]:
     for page in read_pages(pdf):
         # Only tagged content counts: "Packet page 2 of 24" is page furniture (an artifact).
         text = " ".join(" ".join(run.text for run in page.runs if run.tag != "Artifact").split())
-        if page.number in blanks and BLANK_NOTE not in text:
+        if page.number in blanks and blank_note not in text:
             problems.append(f"packet page {page.number} is a blank back page that does not say so in words")
         elif not text:
             problems.append(f"packet page {page.number} is empty and does not say why")

@@ -99,9 +99,10 @@ def _hash_files(digest, paths, base: Path) -> None:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """careprint's own code, the library versions and the font files."""
+    """careprint's own code, its locale files (the words it prints), the library versions and the font files."""
     digest = hashlib.sha256()
     _hash_files(digest, PACKAGE_DIR.glob("*.py"), PACKAGE_DIR)
+    _hash_files(digest, PACKAGE_DIR.glob("locales/*.yaml"), PACKAGE_DIR)
     for name in LIBRARIES:
         digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
     _hash_files(digest, [FONT_DIR / name for name in FONT_FILES.values()], FONT_DIR)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import segno
 from markupsafe import Markup
 
+from .locale import Locale
 from .model import Clinic, Source
 
 ERROR_LEVEL = "m"  # 15% of the code may be smudged or creased and it still reads
@@ -45,7 +46,7 @@ def shown_address(address: str) -> str:
     return address
 
 
-def online_link(clinic: Clinic, sources: list[Source], read_more: str | None = None) -> OnlineLink | None:
+def online_link(clinic: Clinic, sources: list[Source], read_more: str | None, locale: Locale) -> OnlineLink | None:
     """The page the handout's QR code opens, or None when neither the clinic nor a source gives an address.
 
     The handout's own choice (`read_more:`, the source most about its topic) comes first, then the clinic's page,
@@ -53,7 +54,8 @@ def online_link(clinic: Clinic, sources: list[Source], read_more: str | None = N
     """
     chosen = next((s for s in sources if s.id == read_more and s.address), None)
     if chosen is None and clinic.website:
-        about = f"{clinic.name}: information for patients" if clinic.name else "Your clinic's page for patients"
+        words = locale.words
+        about = words.qr_about_clinic.format(clinic=clinic.name) if clinic.name else words.qr_about_unnamed
         address = clinic.website
     else:
         source = chosen or next((s for s in sources if s.address), None)
@@ -62,7 +64,7 @@ def online_link(clinic: Clinic, sources: list[Source], read_more: str | None = N
         about = f"{source.publisher}: {source.title}"
         address = source.address
     return OnlineLink(address, shown_address(address), about,
-                      f"QR code that opens the web page {shown_address(address)}")
+                      locale.words.qr_alt.format(address=shown_address(address)))
 
 
 def qr_code(address: str) -> segno.QRCode:

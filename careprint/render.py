@@ -19,72 +19,26 @@ from urllib.parse import unquote, urlparse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .files import MiB, describe_os_error, read_file, read_text, real_path
-from .fonts import FONT_DIR, FONT_FAMILY, FONT_FILES
+from .fonts import FONT_DIR, font_files
+from .locale import DEFAULT_LANGUAGE, Locale, load_locale
 from .model import URGENT_LEVELS, Clinic, Handout, Source
 from .project import Edition, Project
 
-# Each level's words, in one place: the templates print them and verification looks for them on every page that
-# shows one of the level's signs (careprint.triage_pages). Action first: a frightened reader looks once.
-TRIAGE_LEVELS = {
-    "emergency": {
-        "label": "Emergency: get help now",
-        "symbol": "Stop sign",
-        "now": "Call 911 now if someone collapses, has a seizure, or cannot be woken up.",
-        "action": "Call your care team right away, day or night.",
-        "fallback": "If you cannot reach them right away, go to the nearest emergency department or call 911. "
-                    "Do not drive yourself.",
-        "lead": "Get help now if you have any of these signs:",
-    },
-    "call_today": {
-        "label": "Call your care team within 24 hours",
-        "symbol": "Telephone",
-        "now": "",
-        "action": "Call even at night or on a weekend.",
-        "fallback": "If you cannot reach anyone, go to the nearest emergency department.",
-        "lead": "Call within 24 hours if you have any of these signs:",
-    },
-    "next_visit": {
-        "label": "Tell your care team at your next visit",
-        "symbol": "Calendar",
-        "now": "",
-        "action": "Write it down and tell your care team at your next visit.",
-        "fallback": "If it gets worse, call your care team.",
-        "lead": "Tell them at your next visit if you notice:",
-    },
-}
-CONTINUED = "(continued)"
-SIGNS_REF = "The warning signs start on page"
-SUMMARY_LEAD = "Get help now for:"
-NUMBERS_REF = "The numbers to call are in the emergency box on page 1."
-OTHER_SIGNS = "Other signs"
-WHY_LABEL = "Why act fast:"
-TRIAGE_INTRO = ("Find your sign in one of the boxes. Then do what the top of that box says. "
-                "Not sure which box? Use the more urgent one.")
-SOURCES_LEAD = "This sheet is based on information from:"
-
-
 def status_line(handout: Handout) -> str:
-    """The review status exactly as it is; a draft says so plainly."""
-    review = handout.review
-    if review.status == "approved":
-        return (f"Version {handout.version}. Reviewed {review.approved_on:%Y-%m}, "
-                f"next review {review.next_review:%Y-%m}.")
-    return f"Version {handout.version}. Draft, not yet approved for patient use."
+    """The review status exactly as it is, in the handout's language; a draft says so plainly."""
+    return load_locale(handout.language).status_line(handout.version, handout.review)
 
 
 def footer_status(handout: Handout) -> str:
     """The review status in few words, for a footer that must stay within two lines in large print."""
-    review = handout.review
-    if review.status == "approved":
-        return f"Version {handout.version}, reviewed {review.approved_on:%Y-%m}"
-    return f"Version {handout.version}: draft, not approved"
+    return load_locale(handout.language).footer_status(handout.version, handout.review)
 
 
-def font_face_css() -> str:
+def font_face_css(family: str) -> str:
     faces = []
-    for weight, name in FONT_FILES.items():
+    for weight, name in font_files(family).items():
         faces.append(
-            f"@font-face {{ font-family: '{FONT_FAMILY}'; font-weight: {weight}; font-style: normal; "
+            f"@font-face {{ font-family: '{family}'; font-weight: {weight}; font-style: normal; "
             f"src: url('{FONTS_URL}{name}'); }}"
         )
     return "\n".join(faces)
@@ -124,21 +78,13 @@ def render_html(
         sources=sources,
         status=status_line(handout),
         footer_status=footer_status(handout),
-        triage_levels=TRIAGE_LEVELS,
+        locale=load_locale(handout.language),
         urgent_levels=URGENT_LEVELS,
-        continued=CONTINUED,
-        signs_ref=SIGNS_REF,
-        summary_lead=SUMMARY_LEAD,
-        numbers_ref=NUMBERS_REF,
-        other_signs=OTHER_SIGNS,
-        triage_intro=TRIAGE_INTRO,
-        sources_lead=SOURCES_LEAD,
-        why_label=WHY_LABEL,
         first_level=handout.most_urgent_level(),
         handout_summaries=handout.emergency_summaries(),
         signs_block=next((b.triage for sec in handout.sections for b in sec.blocks if b.triage), None),
         chunks_of=lambda level: chunks_of(level, splits),
-        online=online_link(clinic, sources, handout.read_more),
+        online=online_link(clinic, sources, handout.read_more, load_locale(handout.language)),
     )
 
 
@@ -267,14 +213,14 @@ class Renderer:
     """
 
     def __init__(self, project: Project, edition: Edition, paper: str, font_config=None,
-                 extra_sheets: tuple[str, ...] = ()):
+                 extra_sheets: tuple[str, ...] = (), locale: Locale | None = None):
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_config = font_config or FontConfiguration()
         self.fetcher = make_fetcher(project.root)
         self.collector = LogCollector()
         names = ("base.css", f"{edition.name}.css", *extra_sheets)
-        self.sheets = [font_face_css(), *(read_text(project.styles / name, 4 * MiB) for name in names),
+        self.sheets = [font_face_css((locale or load_locale(DEFAULT_LANGUAGE)).font_family), *(read_text(project.styles / name, 4 * MiB) for name in names),
                        page_size_css(paper)]
 
     def _logging(self):
@@ -323,7 +269,7 @@ class Renderer:
 
 
 def render_pdf(html: str | Callable[..., str], project: Project, edition: Edition, paper: str,
-               font_config=None) -> RenderResult:
+               font_config=None, language: str = DEFAULT_LANGUAGE) -> RenderResult:
     """HTML -> tagged PDF/UA-1 bytes, with page furniture marked as artifacts.
 
     Given a function of the splits instead of HTML, every warning level is kept on one page, or repeated with
@@ -331,7 +277,7 @@ def render_pdf(html: str | Callable[..., str], project: Project, edition: Editio
     """
     from .paginate import layout_keeping_levels_whole
 
-    renderer = Renderer(project, edition, paper, font_config)
+    renderer = Renderer(project, edition, paper, font_config, locale=load_locale(language))
     if callable(html):
         document, _ = layout_keeping_levels_whole(renderer, html)
     else:

@@ -8,7 +8,8 @@ is read back (its tagged text layer, page furniture excluded) and refused when:
 - a page shows a warning sign without that sign's level label and action above it on the same page (label, then
   action, then the sign: action first); or
 - page 1 does not say what to do in an emergency (the emergency action with 911) and how to reach the care team
-  (a number from the clinic settings, or the write-in "Phone:" line).
+  (a number from the clinic settings, or the write-in line). The words looked for are the handout language's
+  (careprint/locales/).
 
 Text is compared without white space, so a line break inside a sign does not matter. A sign counts where it
 stands as a list item (after its bullet, not running on into a longer sentence), so a key message that names a
@@ -17,10 +18,9 @@ sign in passing is not mistaken for the sign.
 
 from __future__ import annotations
 
+from .locale import DEFAULT_LANGUAGE, Locale, load_locale
 from .model import TriageLevel
-from .render import TRIAGE_LEVELS
 
-WRITE_IN = "Phone:"
 BULLET = "\u2022"  # the list marker WeasyPrint draws before each sign
 
 
@@ -51,16 +51,18 @@ def _covered(page: str, sign: str, label: str, action: str) -> bool | None:
     return False
 
 
-def check_triage_pages(page_texts: list[str], levels: list[TriageLevel], first_page: int = 1) -> list[str]:
+def check_triage_pages(page_texts: list[str], levels: list[TriageLevel], first_page: int = 1,
+                       locale: Locale | None = None) -> list[str]:
     """One problem per page and level where a sign is shown without its level's label and action above it."""
+    locale = locale or load_locale(DEFAULT_LANGUAGE)
     problems = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for level in levels:
         if (level.name, tuple(level.signs)) in seen:
             continue
         seen.add((level.name, tuple(level.signs)))
-        about = TRIAGE_LEVELS[level.name]
-        label, action = _squeeze(about["label"]), _squeeze(about["action"])
+        about = locale.triage[level.name]
+        label, action = _squeeze(about.label), _squeeze(about.action)
         for number, text in enumerate(page_texts, start=first_page):
             page = _squeeze(text)
             alone = [sign for sign in level.signs if _covered(page, _squeeze(sign), label, action) is False]
@@ -68,25 +70,27 @@ def check_triage_pages(page_texts: list[str], levels: list[TriageLevel], first_p
                 more = f" and {len(alone) - 1} more" if len(alone) > 1 else ""
                 problems.append(
                     f"page {number}: the warning sign \"{alone[0][:60]}\"{more} is on this page without "
-                    f"\"{about['label']}\" and \"{about['action']}\" above it, so a reader sees the sign but not "
+                    f"\"{about.label}\" and \"{about.action}\" above it, so a reader sees the sign but not "
                     f"what to do; keep the level on one page, or repeat its label and action where it continues "
                     f"(if the sign's words also appear elsewhere on the page, reword one of them)")
     return problems
 
 
-def check_first_page(page_text: str, numbers: list[str]) -> list[str]:
+def check_first_page(page_text: str, numbers: list[str], locale: Locale | None = None) -> list[str]:
     """Page 1 says what to do in an emergency and how to reach the care team."""
+    locale = locale or load_locale(DEFAULT_LANGUAGE)
     page = _squeeze(page_text)
     problems = []
-    emergency = TRIAGE_LEVELS["emergency"]
-    if _squeeze(emergency["action"]) not in page or _squeeze(emergency["fallback"]) not in page:
+    emergency = locale.triage.emergency
+    write_in = locale.words.write_in
+    if _squeeze(emergency.action) not in page or _squeeze(emergency.fallback) not in page:
         problems.append(
-            f"page 1 does not say what to do in an emergency (\"{emergency['action']} {emergency['fallback']}\"); "
+            f"page 1 does not say what to do in an emergency (\"{emergency.action} {emergency.fallback}\"); "
             f"a frightened reader looks at page 1 first: keep the emergency box at the top of the handout")
-    if not any(_squeeze(number) in page for number in [*numbers, WRITE_IN] if number):
+    if not any(_squeeze(number) in page for number in [*numbers, write_in] if number):
         problems.append(
             "page 1 has no number for the care team and no line to write one on; keep the emergency box, with "
-            "the clinic's numbers (clinic.yaml) or the \"Phone:\" write-in lines, on page 1")
+            f"the clinic's numbers (clinic.yaml) or the \"{write_in}\" write-in lines, on page 1")
     return problems
 
 

@@ -21,10 +21,12 @@ from careprint.model import SignGroup, TriageLevel
 from careprint.problems import ContentError
 from careprint.project import Project
 from careprint.qr import online_link
-from careprint.render import TRIAGE_LEVELS
+from careprint.locale import load_locale
 from careprint.triage_pages import check_first_page, check_triage_pages
 
 from .conftest import EDITION_NAMES, HANDOUT_IDS, pdf_bytes, write
+
+TRIAGE_LEVELS = {name: about.model_dump() for name, about in load_locale("en").triage.items()}
 
 CASES = [(edition, handout) for edition in EDITION_NAMES for handout in HANDOUT_IDS]
 BULLET = "\u2022"
@@ -278,7 +280,8 @@ def test_large_print_footer_is_at_most_two_lines(built, handout):
 def test_a_web_address_breaks_only_after_a_slash(built, edition, handout):
     library = load_library(Project())
     handout_model = library.by_id[handout].handout
-    shown = online_link(library.clinic, library.sources_of(handout_model), handout_model.read_more).shown
+    shown = online_link(library.clinic, library.sources_of(handout_model), handout_model.read_more,
+                        load_locale(handout_model.language)).shown
     for text in content_pages(pdf_bytes(built, edition, handout)):
         lines = [line.strip() for line in text.splitlines()]
         starts = [n for n, line in enumerate(lines) if line and shown.startswith(line)]

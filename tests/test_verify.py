@@ -26,7 +26,10 @@ from careprint.cli import main
 from careprint.contrast import StyleError, check_contrast, check_styles, check_triage_cues
 from careprint.library import load_library
 from careprint.project import EDITIONS, ROOT, Project
-from careprint.render import TRIAGE_LEVELS, render_pdf
+from careprint.locale import load_locale
+from careprint.render import render_pdf
+
+TRIAGE_LEVELS = {name: about.model_dump() for name, about in load_locale("en").triage.items()}
 from careprint.verify import inspect_pdf, verify_file
 
 from .conftest import EDITION_NAMES, HANDOUT_IDS, pdf_bytes
@@ -451,7 +454,7 @@ def test_two_triage_levels_with_the_same_label_are_found():
     levels = {name: dict(about) for name, about in TRIAGE_LEVELS.items()}
     levels["next_visit"]["label"] = "Call your care team WITHIN 24 hours"
     assert [str(p) for p in check_triage_cues(Project(), levels)] == [
-        'careprint/render.py: TRIAGE_LEVELS.next_visit: triage levels call_today and next_visit have the same word '
+        'careprint/locales/en.yaml: triage.next_visit: triage levels call_today and next_visit have the same word '
         'label "Call your care team WITHIN 24 hours" (in a grey photocopy only words and symbols tell them apart: '
         'give each its own)']
 
@@ -460,7 +463,7 @@ def test_a_triage_level_without_a_label_is_found():
     levels = {name: dict(about) for name, about in TRIAGE_LEVELS.items()}
     levels["emergency"]["label"] = "  "
     assert [str(p) for p in check_triage_cues(Project(), levels)] == [
-        "careprint/render.py: TRIAGE_LEVELS.emergency: this triage level has no word label (in a grey photocopy only "
+        "careprint/locales/en.yaml: triage.emergency: this triage level has no word label (in a grey photocopy only "
         "words and symbols tell the levels apart: give it a label)"]
 
 

@@ -1,0 +1,222 @@
+"""The language seam: every word careprint itself prints, the font each script is set in, and the plain-language
+rules that depend on the language, from one file per language (careprint/locales/<language>.yaml).
+
+Handouts bring their own words; this file holds the rest (triage labels and actions, the review status, "Page N
+of M", write-in labels, the packet cover, the emergency number). A locale file is checked like content: unknown
+keys are refused and a missing word is named with the file and key, never shown as a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .fonts import font_files
+from .problems import ContentError, Problem
+
+LOCALE_DIR = Path(__file__).parent / "locales"
+DEFAULT_LANGUAGE = "en"  # for what is rendered without a handout (tests, hand-written HTML)
+
+Words = str  # printed as given; `{name}` fields are filled in by careprint
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TriageWords(_Strict):
+    """One triage level's words, in the order a reader meets them: label, what to do now, action, fallback."""
+
+    label: Words = Field(min_length=1)
+    symbol: Words = Field(min_length=1, description="what the level's symbol shows, for its alt text")
+    now: Words  # the emergency's first line (empty for the other levels)
+    action: Words = Field(min_length=1)
+    fallback: Words
+    lead: Words = Field(min_length=1)
+
+
+class TriageLevels(_Strict):
+    emergency: TriageWords
+    call_today: TriageWords
+    next_visit: TriageWords
+
+    def __getitem__(self, name: str) -> TriageWords:
+        return getattr(self, name)
+
+    def items(self):
+        return [(name, getattr(self, name)) for name in type(self).model_fields]
+
+
+class Readability(_Strict):
+    """The formulas that apply to this language, each with the highest grade allowed; a missing one is not run."""
+
+    flesch_kincaid: float | None = None
+    smog: float | None = None
+
+
+class PlainLanguage(_Strict):
+    sentence_break: str = Field(min_length=1, description="regex: where one sentence ends and the next begins")
+    word: str = Field(min_length=1, description="regex: one word as a reader counts it")
+    max_sentence_words: int = Field(ge=1)
+    readability: Readability
+
+    @field_validator("sentence_break", "word")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a valid regular expression ({error})") from None
+        return value
+
+    @cached_property
+    def sentence_break_re(self) -> re.Pattern:
+        return re.compile(self.sentence_break)
+
+    @cached_property
+    def word_re(self) -> re.Pattern:
+        return re.compile(self.word)
+
+
+class PhoneLabels(_Strict):
+    day: Words = Field(min_length=1)
+    after_hours: Words = Field(min_length=1)
+    emergency: Words = Field(min_length=1)
+
+
+class HandoutWords(_Strict):
+    continued: Words
+    signs_ref: Words
+    summary_lead: Words
+    numbers_ref: Words
+    other_signs: Words
+    why_label: Words
+    triage_intro: Words
+    sources_lead: Words
+    sources_heading: Words
+    sources_disclaimer: Words
+    key_messages_heading: Words
+    contacts_heading: Words
+    online_heading: Words
+    online_scan: Words
+    write_in: Words = Field(min_length=1, description="the label before a line to write a phone number on")
+    card_title: Words
+    symbol_alt: Words
+    author: Words
+    status_approved: Words
+    status_draft: Words
+    footer_approved: Words
+    footer_draft: Words
+    page_number: Words = Field(description="the footer's page count, with {page} and {pages} in this order")
+    phone_labels: PhoneLabels
+    qr_about_clinic: Words
+    qr_about_unnamed: Words
+    qr_alt: Words
+
+    @field_validator("page_number")
+    @classmethod
+    def _page_fields(cls, value: str) -> str:
+        if not re.fullmatch(r"[^{}]*\{page\}[^{}]*\{pages\}[^{}]*", value):
+            raise ValueError("must hold {page} and then {pages}, once each, and no other {field}")
+        return value
+
+    @property
+    def page_number_parts(self) -> tuple[str, str, str]:
+        """The words before the page, between it and the page count, and after: the stylesheet puts the counters
+        between them (base.css, @bottom-right), so no CSS is written from Python."""
+        before, rest = self.page_number.split("{page}")
+        between, after = rest.split("{pages}")
+        return before, between, after
+
+
+class CoverFields(_Strict):
+    patient_name: Words
+    date: Words
+    next_appointment: Words
+    care_team_phone: Words
+
+
+class PacketWords(_Strict):
+    cover_title: Words = Field(min_length=1)
+    blank_note: Words = Field(min_length=1)
+    fill_in_heading: Words
+    contents_heading: Words
+    contents_page: Words
+    contents_hint: Words
+    page_number: Words
+    fields: CoverFields
+
+
+class Locale(_Strict):
+    """One language's words, fonts and plain-language rules."""
+
+    language: Literal["en"]
+    script: str = Field(min_length=1, description="the script the language is written in, e.g. Latin")
+    fonts: dict[str, str] = Field(description="script -> font family")
+    emergency_number: str = Field(min_length=1)
+    plain_language: PlainLanguage
+    triage: TriageLevels
+    words: HandoutWords
+    packet: PacketWords
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_emergency_number(cls, data: object) -> object:
+        """`{emergency_number}` in the triage words is the number itself, written once."""
+        if isinstance(data, dict) and isinstance(data.get("triage"), dict) and isinstance(data.get("emergency_number"), str):
+            number = data["emergency_number"]
+            data = {**data, "triage": {
+                level: {key: value.replace("{emergency_number}", number) if isinstance(value, str) else value
+                        for key, value in words.items()} if isinstance(words, dict) else words
+                for level, words in data["triage"].items()}}
+        return data
+
+    @model_validator(mode="after")
+    def _font_for_script(self) -> "Locale":
+        if self.script not in self.fonts:
+            raise ValueError(f"fonts has no family for the script {self.script}")
+        font_files(self.fonts[self.script])  # a family careprint has no files for is an error here, not at render
+        return self
+
+    @property
+    def font_family(self) -> str:
+        return self.fonts[self.script]
+
+    def status_line(self, version: str, review) -> str:
+        """The review status exactly as it is; a draft says so plainly."""
+        if review.status == "approved":
+            return self.words.status_approved.format(version=version, approved_on=review.approved_on,
+                                                     next_review=review.next_review)
+        return self.words.status_draft.format(version=version)
+
+    def footer_status(self, version: str, review) -> str:
+        """The review status in few words, for a footer that must stay within two lines in large print."""
+        if review.status == "approved":
+            return self.words.footer_approved.format(version=version, approved_on=review.approved_on)
+        return self.words.footer_draft.format(version=version)
+
+
+def locale_file(language: str, folder: Path | None = None) -> Path:
+    return (folder or LOCALE_DIR) / f"{language}.yaml"
+
+
+def load_locale(language: str, folder: Path | None = None) -> Locale:
+    """The locale of `language`, read once; a missing or wrong file is a ContentError naming the file and key."""
+    return _load(language, folder or LOCALE_DIR)
+
+
+@lru_cache(maxsize=None)
+def _load(language: str, folder: Path) -> Locale:
+    from .load import load_model
+
+    path = locale_file(language, folder)
+    shown = f"careprint/locales/{path.name}" if folder == LOCALE_DIR else str(path)
+    if not path.is_file():
+        raise ContentError([Problem(shown, None, "", f"there is no locale file for the language {language!r}",
+                                    "add one, copied from careprint/locales/en.yaml, with every word translated")])
+    locale, _ = load_model(path, Locale, shown)
+    return locale

@@ -73,8 +73,15 @@ def per_pdf_times(handouts_dir: Path, samples: int) -> dict[str, float]:
     from careprint.build import verify_render
     from careprint.library import load_library
     from careprint.project import EDITIONS, PAPER_SIZES, Project
-    from careprint.render import PROJECT_URL, font_face_css, jinja_environment, make_fetcher, page_size_css, \
-        render_html, render_pdf
+    from careprint.render import (
+        PROJECT_URL,
+        font_face_css,
+        jinja_environment,
+        make_fetcher,
+        page_size_css,
+        render_html,
+        render_pdf,
+    )
 
     library = load_library(Project(handouts_dir=handouts_dir))
     env = jinja_environment(library.project.templates)

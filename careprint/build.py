@@ -25,20 +25,30 @@ from pathlib import Path
 
 from . import __version__
 from .contrast import StyleError, check_styles
+from .files import NotAFileError, describe_os_error, os_error_message
 from .layout import check_layout
 from .library import Library, LoadedHandout
 from .load import key_path
-from .plan import Shard, Task, is_up_to_date, manifest_name, plan, source_name, withdrawn
-from .project import ALL_EDITIONS, PAPER_SIZES, Edition
-from .files import NotAFileError, describe_os_error, os_error_message
-from .model import URGENT_LEVELS, Clinic
-from .problems import CareprintError
-from .render import jinja_environment, render_html, render_pdf
 from .locale import load_locale
+from .model import URGENT_LEVELS, Clinic
+from .plan import Shard, Task, is_up_to_date, manifest_name, plan, source_name, withdrawn
+from .problems import CareprintError
+from .project import ALL_EDITIONS, PAPER_SIZES, Edition
+from .render import jinja_environment, render_html, render_pdf
 from .triage_pages import check_first_page, check_triage_pages, clinic_numbers
 from .verify import PdfFacts, check_minimum_size, check_text_present, inspect_pdf
-from .write import (clean_temporary_files, close_inherited_locks, load_manifest, managed_file, output_lock,
-                    reconcile, set_aside, sha256, write_manifest, write_pdf)
+from .write import (
+    clean_temporary_files,
+    close_inherited_locks,
+    load_manifest,
+    managed_file,
+    output_lock,
+    reconcile,
+    set_aside,
+    sha256,
+    write_manifest,
+    write_pdf,
+)
 
 
 @dataclass
@@ -126,7 +136,8 @@ def verify_render(pdf: bytes, item: LoadedHandout, edition: Edition, messages: l
     return facts, problems
 
 
-def build_one(library: Library, item: LoadedHandout, edition: Edition, paper: str, env, font_config) -> tuple[bytes, Outcome]:
+def build_one(library: Library, item: LoadedHandout, edition: Edition, paper: str, env,
+              font_config) -> tuple[bytes, Outcome]:
     outcome = Outcome(item.handout.id, edition.name, f"{edition.name}/{item.handout.id}.pdf")
 
     def html(splits):

@@ -18,7 +18,8 @@ apply depend on the handout's language: careprint/locales/<language>.yaml, `plai
 - Review: an overdue review is a warning (an error with release=True); release=True refuses drafts; an approval
   cannot be dated in the future. (Approved needs a name and a date: model.Review enforces that.)
 
-Sentence splitting is a deliberately simple regex, documented in the locale (`sentence_break`): a sentence ends at . ! or ?
+Sentence splitting is a deliberately simple regex, documented in the locale (`sentence_break`): a sentence ends
+at . ! or ?
 (optionally followed by a closing quote or bracket), then white space, then a capital letter, a digit or an
 opening quote or bracket. Plain-language text avoids abbreviations such as "e.g.", which would fool it.
 """
@@ -33,8 +34,8 @@ from textstat.textstat import textstatistics
 
 from .fonts import FONT_FAMILY, character_advice, describe_character, missing_characters
 from .library import Library, LoadedHandout
-from .locale import DEFAULT_LANGUAGE, PlainLanguage, load_locale
 from .load import key_path
+from .locale import DEFAULT_LANGUAGE, PlainLanguage, load_locale
 from .model import GlossaryTerm
 from .problems import Problem
 
@@ -211,7 +212,8 @@ def format_readability(report: list[Readability]) -> list[str]:
         overall = entry.overall
         average = overall.words / overall.sentences if overall.sentences else 0.0
         longest = f", longest sentence {entry.longest.words} words" if entry.longest else ""
-        lines.append(f"{entry.file}: {entry.handout}: FK {grade(overall.fk).strip()}, SMOG {grade(overall.smog).strip()} "
+        lines.append(f"{entry.file}: {entry.handout}: FK {grade(overall.fk).strip()}, "
+                     f"SMOG {grade(overall.smog).strip()} "
                      f"({overall.sentences} sentences, {average:.1f} words a sentence{longest})")
         for section in entry.sections:
             lines.append(f"    FK {grade(section.fk)}  SMOG {grade(section.smog)}  {section.sentences:2d} sentences  "
@@ -290,7 +292,7 @@ def format_problems(item: LoadedHandout, acronyms: set[str]) -> list[Problem]:
     for loc, _kind, text in item.handout.texts():
         line, key = item.line_of(*loc), key_path(loc)
 
-        def report(message: str, hint: str) -> None:
+        def report(message: str, hint: str, line=line, key=key) -> None:
             problems.append(Problem(item.shown, line, key, message, hint))
 
         for match in CAPITALS.finditer(text):
@@ -411,9 +413,9 @@ def check_library(library: Library, today: datetime.date, release: bool = False,
     """
     problems: list[Problem] = []
     acronyms = set(library.glossary.acronyms)
-    for item, report in zip(library.handouts, report or readability_report(library)):
-        problems += sentence_problems(item, report.all_sentences)
-        problems += readability_problems(item, report)
+    for item, measured in zip(library.handouts, report or readability_report(library)):
+        problems += sentence_problems(item, measured.all_sentences)
+        problems += readability_problems(item, measured)
         problems += glossary_problems(item, library.glossary.terms)
         problems += format_problems(item, acronyms)
         problems += source_problems(item)

@@ -7,9 +7,9 @@ It only parses arguments, calls the pipeline and turns results into lines a nurs
 from __future__ import annotations
 
 import argparse
-import functools
 import contextlib
 import datetime
+import functools
 import json
 import os
 import signal
@@ -23,7 +23,6 @@ from .problems import CareprintError, UsageError
 from .project import EDITIONS, PAPER_SIZES, Project
 
 
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="make_pdfs.py", allow_abbrev=False,
@@ -34,14 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser = functools.partial(commands.add_parser, allow_abbrev=False)
 
     def content_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--handouts", type=Path, metavar="DIR", help="folder of handout YAML files (default: handouts/)")
+        sub.add_argument("--handouts", type=Path, metavar="DIR",
+                         help="folder of handout YAML files (default: handouts/)")
         sub.add_argument("--clinic", type=Path, metavar="FILE", help="clinic settings (default: clinic.yaml)")
 
     def gate_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--strict", action="store_true", help="treat content warnings as errors")
         sub.add_argument("--release", action="store_true",
                          help="for patient use: refuse drafts, and handouts past their review date")
-        sub.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)  # tests, reproducible checks
+        # --today: for tests and reproducible checks
+        sub.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
     build = commands.add_parser("build", help="build PDFs (the default command)")
     content_options(build)
@@ -264,7 +265,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(str(problem), file=sys.stderr)
     print("\n".join(format_readability(report)))
     verdict = "failed" if failed else "passed"
-    print(f"{len(library.handouts)} handouts checked: {_tally(problems, args.strict) if problems else 'no problems found'}"
+    tally = _tally(problems, args.strict) if problems else "no problems found"
+    print(f"{len(library.handouts)} handouts checked: {tally}"
           f"; {verdict}")
     return 1 if failed else 0
 
@@ -288,9 +290,8 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from .schema import SCHEMA_PATH, schema_text
-
     from .files import MiB, read_text
+    from .schema import SCHEMA_PATH, schema_text
 
     current = read_text(SCHEMA_PATH, 16 * MiB) if SCHEMA_PATH.exists() else ""
     if args.check:

@@ -15,8 +15,8 @@ from pathlib import Path
 from .files import describe_os_error, is_regular_file, kind_of, real_path
 from .load import _Document, key_path, load_model
 from .model import Clinic, Glossary, Handout, SignList, SignLists, Source, SourceRegistry, resolve_triage
-from .problems import ContentError, Problem
 from .plan import handout_files
+from .problems import ContentError, Problem
 from .project import Project
 
 
@@ -169,7 +169,8 @@ def load_library(project: Project) -> Library:
         problems.extend(image_problems(item, project.root))
         if handout.read_more and handout.read_more not in handout.sources:
             problems.append(Problem(item.shown, item.line_of("read_more"), "read_more",
-                                    f"read_more names '{handout.read_more}', which is not one of this handout's sources",
+                                    f"read_more names '{handout.read_more}', which is not one of this handout's "
+                                    f"sources",
                                     "name one of the ids listed under sources:"))
         if registry:
             for index, source_id in enumerate(handout.sources):
@@ -185,7 +186,8 @@ def load_library(project: Project) -> Library:
                    project.shown(project.clinic), clinic_doc)
 
 
-def _load_sign_lists(project: Project, handouts: list[LoadedHandout], attempt, problems: list[Problem]) -> dict[str, SignList]:
+def _load_sign_lists(project: Project, handouts: list[LoadedHandout], attempt,
+                     problems: list[Problem]) -> dict[str, SignList]:
     """The shared warning-sign lists, checked against every `include:` of every handout.
 
     A list names its level, so including it under another level is an error: a sign must have one timing.

@@ -183,9 +183,7 @@ def _unwrap(annotation: object) -> object:
     for _ in range(4):
         origin = typing.get_origin(annotation)
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if origin in (typing.Union, types.UnionType, list) and args:
-            annotation = args[0]
-        elif origin is typing.Annotated:
+        if origin in (typing.Union, types.UnionType, list) and args or origin is typing.Annotated:
             annotation = args[0]
         else:
             break

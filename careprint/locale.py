@@ -9,7 +9,7 @@ keys are refused and a missing word is named with the file and key, never shown 
 from __future__ import annotations
 
 import re
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -167,7 +167,8 @@ class Locale(_Strict):
     @classmethod
     def _fill_emergency_number(cls, data: object) -> object:
         """`{emergency_number}` in the triage words is the number itself, written once."""
-        if isinstance(data, dict) and isinstance(data.get("triage"), dict) and isinstance(data.get("emergency_number"), str):
+        if (isinstance(data, dict) and isinstance(data.get("triage"), dict)
+                and isinstance(data.get("emergency_number"), str)):
             number = data["emergency_number"]
             data = {**data, "triage": {
                 level: {key: value.replace("{emergency_number}", number) if isinstance(value, str) else value
@@ -176,7 +177,7 @@ class Locale(_Strict):
         return data
 
     @model_validator(mode="after")
-    def _font_for_script(self) -> "Locale":
+    def _font_for_script(self) -> Locale:
         if self.script not in self.fonts:
             raise ValueError(f"fonts has no family for the script {self.script}")
         font_files(self.fonts[self.script])  # a family careprint has no files for is an error here, not at render
@@ -209,7 +210,7 @@ def load_locale(language: str, folder: Path | None = None) -> Locale:
     return _load(language, folder or LOCALE_DIR)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(language: str, folder: Path) -> Locale:
     from .load import load_model
 

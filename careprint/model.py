@@ -157,7 +157,8 @@ class SignLists(StrictModel):
 class Image(StrictModel):
     """A picture from the project's images/ folder. Its alt text is what a screen reader says instead."""
 
-    file: Annotated[str, Field(min_length=1, max_length=200, description="path inside the project, e.g. images/spine.png")]
+    file: Annotated[str, Field(min_length=1, max_length=200,
+                               description="path inside the project, e.g. images/spine.png")]
     alt: Text
     caption: Text | None = Field(default=None, description="printed under the picture: what it shows, in words")
 
@@ -320,8 +321,8 @@ class Phones(StrictModel):
     """The clinic's numbers. A number left null prints as a line to write on, never as a made-up number.
 
     Each is either just the number (`day: "604-555-0100"`, or null) or `{number: ..., label: ...}`; the label
-    defaults to the locale's words (default_phone_label). `emergency` is the clinic's own urgent line, if it has one: the
-    emergency warning signs then name it first, and 911 is still printed.
+    defaults to the locale's words (default_phone_label). `emergency` is the clinic's own urgent line, if it has
+    one: the emergency warning signs then name it first, and 911 is still printed.
     """
 
     day: Phone = Field(default_factory=lambda: Phone(label=default_phone_label("day")))
@@ -352,7 +353,8 @@ class Clinic(StrictModel):
     name: ShortText | None = None
     logo: Image | None = Field(default=None, description="a picture inside the project, with alt text")
     phones: Phones = Field(default_factory=Phones)
-    website: WebAddress | None = Field(default=None, description="the clinic's page for patients, printed with a QR code")
+    website: WebAddress | None = Field(default=None,
+                                       description="the clinic's page for patients, printed with a QR code")
 
 
 def resolve_triage(handout: Handout, lists: Mapping[str, SignList]) -> Handout:

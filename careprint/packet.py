@@ -24,17 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import expected_texts, triage_problems, verify_pdf
-from .library import Library, LoadedHandout
+from .files import os_error_message
 from .fonts import FONT_FAMILY, missing_characters
+from .library import Library, LoadedHandout
+from .locale import Locale, load_locale
+from .paginate import layout_keeping_levels_whole
 from .problems import UsageError, plural
 from .project import ALL_EDITIONS, PAPER_SIZES, Edition
-from .paginate import layout_keeping_levels_whole
-from .locale import Locale, load_locale
 from .render import Renderer, jinja_environment, render_html
 from .verify import PdfFacts
-from .files import os_error_message
-from .write import (LOCK_NAME, MANIFEST_NAME, TEMPORARY, load_manifest, output_lock, path_problem,
-                    write_atomic)
+from .write import LOCK_NAME, MANIFEST_NAME, TEMPORARY, load_manifest, output_lock, path_problem, write_atomic
 
 MAX_DETAIL_CHARS = 120
 

@@ -1,8 +1,8 @@
 """How a build talks to the person who ran it.
 
-In a terminal: a rich progress bar on stderr, with each failure printed in full above it as it happens. In CI logs and pipes: one
-plain line per PDF. With --quiet: failures and the summary only. Failures always go to stderr with every reason,
-because a nurse needs to know which handout did not print and why.
+In a terminal: a rich progress bar on stderr, with each failure printed in full above it as it happens. In CI logs
+and pipes: one plain line per PDF. With --quiet: failures and the summary only. Failures always go to stderr with
+every reason, because a nurse needs to know which handout did not print and why.
 """
 
 from __future__ import annotations

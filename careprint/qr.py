@@ -2,8 +2,9 @@
 
 A handout gets a QR code only when an address is given, never a guessed one: the source the handout names as
 `read_more:` (the one most about its own topic) first, else the clinic's own page (`website:` in the clinic
-settings), else the first of the handout's sources that has an `address:` in reference/sources.yaml. The code is an inline SVG made by segno, so the PDF needs no image file and its bytes do not
-depend on the folder the project sits in; its <title> becomes the figure's alt text in the tagged PDF.
+settings), else the first of the handout's sources that has an `address:` in reference/sources.yaml. The code is
+an inline SVG made by segno, so the PDF needs no image file and its bytes do not depend on the folder the project
+sits in; its <title> becomes the figure's alt text in the tagged PDF.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-from collections.abc import Callable
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -23,6 +23,7 @@ from .fonts import FONT_DIR, font_files
 from .locale import DEFAULT_LANGUAGE, Locale, load_locale
 from .model import URGENT_LEVELS, Clinic, Handout, Source
 from .project import Edition, Project
+
 
 def status_line(handout: Handout) -> str:
     """The review status exactly as it is, in the handout's language; a draft says so plainly."""
@@ -220,7 +221,8 @@ class Renderer:
         self.fetcher = make_fetcher(project.root)
         self.collector = LogCollector()
         names = ("base.css", f"{edition.name}.css", *extra_sheets)
-        self.sheets = [font_face_css((locale or load_locale(DEFAULT_LANGUAGE)).font_family), *(read_text(project.styles / name, 4 * MiB) for name in names),
+        family = (locale or load_locale(DEFAULT_LANGUAGE)).font_family
+        self.sheets = [font_face_css(family), *(read_text(project.styles / name, 4 * MiB) for name in names),
                        page_size_css(paper)]
 
     def _logging(self):

@@ -14,7 +14,6 @@ import pikepdf
 
 from .tagtree import walk_structure
 
-
 # How WeasyPrint opens a piece of marked content: "/Span <</MCID 7>> BDC" (white space varies).
 MARKED_CONTENT = re.compile(rb"/([A-Za-z0-9]+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 PAGINATION_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
@@ -33,7 +32,7 @@ def mark_page_furniture_as_artifacts(pdf_bytes: bytes) -> bytes:
     for page in pdf.pages:
         changed = []
 
-        def to_artifact(match: re.Match) -> bytes:
+        def to_artifact(match: re.Match, page=page, changed=changed) -> bytes:
             mcid = int(match.group(2))
             if (page.objgen, mcid) in reachable:
                 return match.group(0)

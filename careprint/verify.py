@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pikepdf
 
-from .files import MiB, FileTooLargeError, NotAFileError, read_file
+from .files import FileTooLargeError, MiB, NotAFileError, read_file
 from .fonts import FONT_FAMILY, FONT_NAMES, character_advice, describe_character, missing_characters
 from .problems import plural
 from .tagtree import walk_structure

@@ -98,7 +98,8 @@ def prepare_output_dir(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise UsageError(f"--out {out_dir}: something that is not a folder is in the way; name a folder for the PDFs")
+        raise UsageError(
+            f"--out {out_dir}: something that is not a folder is in the way; name a folder for the PDFs") from None
     except OSError as error:
         raise CareprintError(os_error_message(error, "make the output folder", error.filename or out_dir)) from None
 

@@ -44,7 +44,7 @@ def test_smallest_glyph_meets_the_edition_minimum(built, edition, handout):
 @pytest.mark.parametrize("edition,handout", CASES)
 def test_no_character_lies_outside_the_page(built, edition, handout):
     for page, c, width, height in chars(pdf_bytes(built, edition, handout)):
-        assert 0 <= c["x0"] and c["x1"] <= width and 0 <= c["top"] and c["bottom"] <= height, (page, c["text"])
+        assert c["x0"] >= 0 and c["x1"] <= width and c["top"] >= 0 and c["bottom"] <= height, (page, c["text"])
 
 
 @pytest.mark.parametrize("edition,handout", CASES)

@@ -26,7 +26,7 @@ from careprint.problems import ContentError
 from careprint.project import ROOT, Project
 from careprint.qr import qr_code, qr_svg, shown_address
 
-from .conftest import HANDOUT_IDS, pdf_bytes, write
+from .conftest import HANDOUT_IDS, write
 
 FIXTURES = ROOT / "tests" / "fixtures" / "clinic"
 TEST_CLINIC = FIXTURES / "clinic.yaml"

@@ -17,11 +17,11 @@ import pdfplumber
 import pytest
 
 from careprint.library import load_library
+from careprint.locale import load_locale
 from careprint.model import SignGroup, TriageLevel
 from careprint.problems import ContentError
 from careprint.project import Project
 from careprint.qr import online_link
-from careprint.locale import load_locale
 from careprint.triage_pages import check_first_page, check_triage_pages
 
 from .conftest import EDITION_NAMES, HANDOUT_IDS, pdf_bytes, write

@@ -25,14 +25,14 @@ from careprint.build import build, verify_render
 from careprint.cli import main
 from careprint.contrast import StyleError, check_contrast, check_styles, check_triage_cues
 from careprint.library import load_library
-from careprint.project import EDITIONS, ROOT, Project
 from careprint.locale import load_locale
+from careprint.project import EDITIONS, ROOT, Project
 from careprint.render import render_pdf
-
-TRIAGE_LEVELS = {name: about.model_dump() for name, about in load_locale("en").triage.items()}
 from careprint.verify import inspect_pdf, verify_file
 
 from .conftest import EDITION_NAMES, HANDOUT_IDS, pdf_bytes
+
+TRIAGE_LEVELS = {name: about.model_dump() for name, about in load_locale("en").triage.items()}
 
 FIXTURES = Path(__file__).parent / "fixtures" / "verify"
 CASES = [(edition, handout) for edition in EDITION_NAMES for handout in HANDOUT_IDS]

@@ -424,7 +424,7 @@ def test_an_edition_overriding_a_colour_variable_is_checked(tmp_path):
     (project.styles / "large-print.css").write_text(
         (ROOT / "styles" / "large-print.css").read_text() + "\n.subtitle { color: #666666; }\n")
     assert [str(p) for p in check_contrast(project, ["large-print"])] == [
-        f"styles/large-print.css:{line_of(project.styles / 'large-print.css', '.subtitle')}: .subtitle: text colour #666666 on the page #ffffff has a contrast of 5.7:1, "
+        f"styles/large-print.css:{line_of(project.styles / 'large-print.css', '.subtitle { color: #666666')}: .subtitle: text colour #666666 on the page #ffffff has a contrast of 5.7:1, "
         "below the 7:1 that clear print needs (WCAG AAA) (use a darker text colour or a lighter background)"]
     assert check_contrast(project, ["plain-language"]) == []
 

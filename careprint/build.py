@@ -281,6 +281,22 @@ def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
     pool.shutdown(wait=True)
 
 
+def _content_gate(library: Library, handout_ids: list[str] | None) -> None:
+    """The content checks every command runs, for a build called from Python too: errors stop it, warnings don't
+    (the command line has already shown them, with --strict and --release applied)."""
+    import datetime
+    from dataclasses import replace
+
+    from .check import check_library
+    from .problems import ContentError
+
+    selected = replace(library, handouts=[i for i in library.handouts
+                                          if not handout_ids or i.handout.id in handout_ids])
+    errors = [p for p in check_library(selected, datetime.date.today()) if p.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -401,6 +417,7 @@ def build(
     style_problems = check_styles(library.project, editions)  # colour contrast and triage cues, before any render
     if style_problems:
         raise StyleError(style_problems)
+    _content_gate(library, handout_ids)
     loaded = [item.path for item in library.handouts]
     tasks = plan(library.project, editions, paper, handout_ids, shard, files=loaded)
     outcomes: list[Outcome] = []

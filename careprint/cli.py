@@ -247,8 +247,12 @@ def run_check(args: argparse.Namespace) -> int:
         print(json.dumps({"ok": False, "errors": len(error.problems), "warnings": 0,
                           "problems": [p.as_dict() for p in error.problems], "readability": []}, indent=2))
         return error.exit_code
+    from .contrast import check_styles
+
     report = readability_report(library)  # measured once: checked against the limits, then printed
     problems, failed = _quality_gate(library, args, report=report)
+    styles = check_styles(library.project)  # the same style gate a build runs: contrast and triage cues
+    problems, failed = problems + styles, failed or bool(styles)
     if args.format == "json":
         print(json.dumps({
             "ok": not failed,

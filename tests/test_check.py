@@ -15,6 +15,7 @@ import pytest
 from careprint.check import check_library, count_words, readability, split_sentences
 from careprint.cli import main
 from careprint.library import load_library
+from careprint.problems import ContentError
 from careprint.project import ROOT, Project
 
 FIXTURES = ROOT / "tests" / "fixtures" / "check"
@@ -286,3 +287,34 @@ def test_an_approved_handout_states_its_review_in_the_footer(tmp_path, capsys):
     assert "Reviewed 2026-11, next review 2027-11" in pages[0]
     assert all("reviewed 2026-11" in page for page in pages)  # the footer, in few words
     assert not any("Draft" in page or "draft" in page for page in pages)
+
+
+def test_check_runs_the_same_style_gate_as_a_build(project_copy):
+    # Body text in light grey passes no clear-print rule: check says so, as a build would.
+    import subprocess
+    import sys
+
+    base = project_copy / "styles" / "base.css"
+    base.write_text(base.read_text().replace("--ink: #000000;", "--ink: #b8b8b8;"))
+    result = subprocess.run([sys.executable, str(project_copy / "make_pdfs.py"), "check"], cwd=project_copy,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "styles/base.css:" in result.stderr and "text colour #b8b8b8" in result.stderr
+    assert "below the 7:1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_called_from_python_runs_the_content_gate(tmp_path):
+    from careprint.build import build
+    from careprint.library import load_library
+    from careprint.project import Project
+
+    folder = tmp_path / "handouts"
+    folder.mkdir()
+    text = (ROOT / "handouts" / "hypercalcemia.yaml").read_text(encoding="utf-8")
+    long = "This sentence has far too many words in it for a reader who is tired and frightened and very ill today at home."
+    (folder / "hypercalcemia.yaml").write_text(text.replace('"It is not caused by the food you eat.', f'"{long}'),
+                                               encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        build(load_library(Project(handouts_dir=folder)), tmp_path / "out", ["plain-language"])
+    assert any("words (limit 20)" in p.message for p in caught.value.problems)
+    assert not (tmp_path / "out" / "plain-language").exists()

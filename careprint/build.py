@@ -282,17 +282,13 @@ def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
 
 
 def _content_gate(library: Library, handout_ids: list[str] | None) -> None:
-    """The content checks every command runs, for a build called from Python too: errors stop it, warnings don't
-    (the command line has already shown them, with --strict and --release applied)."""
+    """The content checks, for a build called from Python: errors stop it, warnings don't."""
     import datetime
-    from dataclasses import replace
 
-    from .check import check_library
+    from .check import content_gate
     from .problems import ContentError
 
-    selected = replace(library, handouts=[i for i in library.handouts
-                                          if not handout_ids or i.handout.id in handout_ids])
-    errors = [p for p in check_library(selected, datetime.date.today()) if p.severity == "error"]
+    errors = [p for p in content_gate(library, handout_ids, datetime.date.today()) if p.severity == "error"]
     if errors:
         raise ContentError(errors)
 
@@ -409,6 +405,7 @@ def build(
     shard: Shard | None = None,
     start: Callable[[int, int], None] = lambda total, unchanged: None,
     warn: Callable[[str], None] = lambda message: None,
+    checked: bool = False,
 ) -> BuildResult:
     """Render, verify and write the selected PDFs whose inputs changed; one Outcome per PDF made or failed.
 
@@ -417,7 +414,8 @@ def build(
     style_problems = check_styles(library.project, editions)  # colour contrast and triage cues, before any render
     if style_problems:
         raise StyleError(style_problems)
-    _content_gate(library, handout_ids)
+    if not checked:  # the command line runs the same gate itself first (with --strict and --release)
+        _content_gate(library, handout_ids)
     loaded = [item.path for item in library.handouts]
     tasks = plan(library.project, editions, paper, handout_ids, shard, files=loaded)
     outcomes: list[Outcome] = []

@@ -26,6 +26,7 @@ def build_cards(
     paper: str = "letter",
     echo: Callable[[Outcome], None] = lambda outcome: None,
     warn: Callable[[str], None] = lambda message: None,
+    checked: bool = False,
 ) -> list[Outcome]:
     """Render, verify and write one card per handout; a card that fails a check is not written."""
     without = [handout_id for handout_id in handout_ids if not library.by_id[handout_id].handout.urgent_signs()]
@@ -33,4 +34,5 @@ def build_cards(
         raise UsageError(f"{', '.join(without)} has no emergency or call-today warning signs, so there is nothing "
                          f"to put on a card; cards are for handouts with a triage block")
     # Cards are few and made on request: always made afresh, in this process.
-    return build(library, out_dir, [CARD.name], handout_ids, paper, echo, force=True, warn=warn).outcomes
+    return build(library, out_dir, [CARD.name], handout_ids, paper, echo, force=True, warn=warn,
+                 checked=checked).outcomes

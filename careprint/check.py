@@ -405,6 +405,16 @@ def review_problems(item: LoadedHandout, today: datetime.date, release: bool) ->
     return problems
 
 
+def content_gate(library: Library, handout_ids: list[str] | None, today: datetime.date, release: bool = False,
+                 report=None) -> list[Problem]:
+    """The content checks of the selected handouts (none named: all), as every command runs them."""
+    from dataclasses import replace
+
+    if handout_ids:
+        library = replace(library, handouts=[i for i in library.handouts if i.handout.id in handout_ids])
+    return check_library(library, today, release=release, report=report)
+
+
 def check_library(library: Library, today: datetime.date, release: bool = False,
                   report: list[Readability] | None = None) -> list[Problem]:
     """Every quality problem of every handout in the library, errors and warnings, in file and line order.

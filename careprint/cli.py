@@ -155,7 +155,7 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         result = build(library, args.out, editions, args.handout, args.paper, reporter.done,
                        jobs=args.jobs or default_jobs(), force=args.force, shard=args.shard, start=reporter.start,
-                       warn=_warn)
+                       warn=_warn, checked=True)
     except StyleError as error:  # colour contrast or triage cues: checked before anything renders
         _print_problems(error)
         print("build stopped before rendering: the stylesheets or templates break a clear-print rule; no PDF was "
@@ -216,13 +216,9 @@ def run_merge_manifests(args: argparse.Namespace) -> int:
 
 def _quality_gate(library, args: argparse.Namespace, handout_ids: list[str] | None = None, report=None):
     """The content checks (check.py) for the selected handouts: (problems, whether they stop the command)."""
-    from dataclasses import replace
+    from .check import content_gate
 
-    from .check import check_library
-
-    if handout_ids:
-        library = replace(library, handouts=[i for i in library.handouts if i.handout.id in handout_ids])
-    problems = check_library(library, args.today or datetime.date.today(), release=args.release, report=report)
+    problems = content_gate(library, handout_ids, args.today or datetime.date.today(), args.release, report)
     failed = any(p.severity == "error" for p in problems) or (args.strict and bool(problems))
     return problems, failed
 
@@ -371,7 +367,7 @@ def run_card(args: argparse.Namespace) -> int:
     from .progress import Reporter
 
     outcomes = build_cards(library, args.out, handout_ids, args.paper, Reporter(args.out, interactive=False).done,
-                           warn=_warn)
+                           warn=_warn, checked=True)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} cards built in {args.out / 'card'}/; manifest: "
           f"{args.out / 'manifest.json'}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from .model import SignGroup, TriageLevel
+from .model import TriageLevel
 
 MAX_PASSES = 8
 
@@ -126,5 +126,3 @@ def layout_keeping_levels_whole(renderer, make_html, extra_css: str = ""):
         document = renderer.layout(make_html(splits), extra_css)
     return document, splits
 
-
-__all__ = ["SignGroup", "Splits", "chunks_of", "layout_keeping_levels_whole", "level_key", "next_splits"]

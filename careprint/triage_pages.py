@@ -11,7 +11,8 @@ is read back (its tagged text layer, page furniture excluded) and refused when:
   (a number from the clinic settings, or the write-in line). The words looked for are the handout language's
   (careprint/locales/).
 
-Text is compared without white space, so a line break inside a sign does not matter. A sign counts where it
+Text is compared the way the "every sentence is in the PDF" check compares it (verify.as_read: no white
+space, no hyphens), so a line break inside a sign does not matter. A sign counts where it
 stands as a list item (after its bullet, not running on into a longer sentence), so a key message that names a
 sign in passing is not mistaken for the sign.
 """
@@ -20,12 +21,9 @@ from __future__ import annotations
 
 from .locale import DEFAULT_LANGUAGE, Locale, load_locale
 from .model import TriageLevel
+from .verify import as_read
 
 BULLET = "\u2022"  # the list marker WeasyPrint draws before each sign
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
 
 
 def _items(page: str, sign: str) -> list[int]:
@@ -62,10 +60,10 @@ def check_triage_pages(page_texts: list[str], levels: list[TriageLevel], first_p
             continue
         seen.add((level.name, tuple(level.signs)))
         about = locale.triage[level.name]
-        label, action = _squeeze(about.label), _squeeze(about.action)
+        label, action = as_read(about.label), as_read(about.action)
         for number, text in enumerate(page_texts, start=first_page):
-            page = _squeeze(text)
-            alone = [sign for sign in level.signs if _covered(page, _squeeze(sign), label, action) is False]
+            page = as_read(text)
+            alone = [sign for sign in level.signs if _covered(page, as_read(sign), label, action) is False]
             if alone:
                 more = f" and {len(alone) - 1} more" if len(alone) > 1 else ""
                 problems.append(
@@ -79,15 +77,15 @@ def check_triage_pages(page_texts: list[str], levels: list[TriageLevel], first_p
 def check_first_page(page_text: str, numbers: list[str], locale: Locale | None = None) -> list[str]:
     """Page 1 says what to do in an emergency and how to reach the care team."""
     locale = locale or load_locale(DEFAULT_LANGUAGE)
-    page = _squeeze(page_text)
+    page = as_read(page_text)
     problems = []
     emergency = locale.triage.emergency
     write_in = locale.words.write_in
-    if _squeeze(emergency.action) not in page or _squeeze(emergency.fallback) not in page:
+    if as_read(emergency.action) not in page or as_read(emergency.fallback) not in page:
         problems.append(
             f"page 1 does not say what to do in an emergency (\"{emergency.action} {emergency.fallback}\"); "
             f"a frightened reader looks at page 1 first: keep the emergency box at the top of the handout")
-    if not any(_squeeze(number) in page for number in [*numbers, write_in] if number):
+    if not any(as_read(number) in page for number in [*numbers, write_in] if number):
         problems.append(
             "page 1 has no number for the care team and no line to write one on; keep the emergency box, with "
             f"the clinic's numbers (clinic.yaml) or the \"{write_in}\" write-in lines, on page 1")

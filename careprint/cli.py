@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import functools
 import json
 import os
 import signal
@@ -19,105 +18,9 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .problems import CareprintError, UsageError
-from .project import EDITIONS, PAPER_SIZES, Project
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="make_pdfs.py", allow_abbrev=False,
-        description="Build accessible patient handouts (large-print and plain-language PDFs) from handouts/*.yaml.",
-    )
-    commands = parser.add_subparsers(dest="command")
-    # No abbreviated options: --handout (one handout) and --handouts (a folder) must never be confused.
-    commands.add_parser = functools.partial(commands.add_parser, allow_abbrev=False)
-
-    def content_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--handouts", type=Path, metavar="DIR",
-                         help="folder of handout YAML files (default: handouts/)")
-        sub.add_argument("--clinic", type=Path, metavar="FILE", help="clinic settings (default: clinic.yaml)")
-
-    def gate_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--strict", action="store_true", help="treat content warnings as errors")
-        sub.add_argument("--release", action="store_true",
-                         help="for patient use: refuse drafts, and handouts past their review date")
-        # --today: for tests and reproducible checks
-        sub.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
-
-    build = commands.add_parser("build", help="build PDFs (the default command)")
-    content_options(build)
-    gate_options(build)
-    build.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
-    build.add_argument("--edition", action="append", choices=sorted(EDITIONS), help="only this edition (repeatable)")
-    build.add_argument("--handout", action="append", metavar="ID", help="only this handout id (repeatable)")
-    build.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
-    build.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per core)")
-    build.add_argument("--force", action="store_true", help="rebuild every PDF, even those whose inputs did not change")
-    build.add_argument("--shard", type=_shard, metavar="I/N",
-                       help="build only shard I of N (a stable split by handout), for spreading a catalogue over "
-                            "machines; then run merge-manifests")
-    build.add_argument("--quiet", action="store_true", help="print only failures and the summary")
-
-    merge = commands.add_parser("merge-manifests", help="combine the manifests of sharded builds into manifest.json")
-    merge.add_argument("out", type=Path, metavar="DIR", help="the folder holding every shard's PDFs and manifests")
-
-    check = commands.add_parser("check", help="check the content without building")
-    content_options(check)
-    gate_options(check)
-    check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
-
-    verify = commands.add_parser("verify", help="check PDFs that already exist (for example one sent by email)")
-    verify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    verify.add_argument("--edition", choices=sorted(EDITIONS), default="plain-language",
-                        help="the edition whose minimum text size applies (default: plain-language)")
-
-    schema = commands.add_parser("schema", help="write the JSON Schema for handout files")
-    schema.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
-
-    packet = commands.add_parser("packet", help="one PDF for one patient: a cover page and the handouts named")
-    packet.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="the handouts, in the order to print")
-    content_options(packet)
-    gate_options(packet)
-    packet.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the packet to write")
-    packet.add_argument("--edition", choices=sorted(EDITIONS), default="large-print",
-                        help="edition of the handouts (default: large-print)")
-    packet.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
-    packet.add_argument("--for", dest="patient_name", metavar="NAME",
-                        help="the patient's name, printed on the cover only (never logged or saved elsewhere)")
-    packet.add_argument("--appointment", metavar="TEXT", help="the next appointment, printed on the cover only")
-    packet.add_argument("--fillable", action="store_true",
-                        help="make the cover's empty lines form fields that can be typed into before printing")
-
-    card = commands.add_parser("card", help="a one-page card of a handout's urgent warning signs, for the fridge")
-    card.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="handouts with a triage block")
-    content_options(card)
-    gate_options(card)
-    card.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
-                      help="output folder; cards go in DIR/card/ (default: out/)")
-    card.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
-    return parser
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from None
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
-    return int(text)
-
-
-def _shard(text: str):
-    from .plan import parse_shard
-
-    try:
-        return parse_shard(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+from .arguments import parser
+from .problems import CareprintError, GateStopped, UsageError
+from .project import ALL_EDITIONS, EDITIONS, Project
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -133,6 +36,17 @@ def _warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
+def _gate_rules(args: argparse.Namespace):
+    from .pipeline import Gate
+
+    return Gate(args.today, args.strict, args.release)
+
+
+def _report(problem) -> None:
+    """A gate's finding that does not stop the command (a warning), printed before anything else happens."""
+    print(str(problem), file=sys.stderr, flush=True)
+
+
 def run_build(args: argparse.Namespace) -> int:
     from .write import check_output_dir
 
@@ -142,25 +56,17 @@ def run_build(args: argparse.Namespace) -> int:
     if not (args.force or args.strict or args.release) and _up_to_date(project, args, editions):
         return 0
 
-    from .build import build, default_jobs
-    from .contrast import StyleError
-    from .library import load_library
+    from . import pipeline
     from .progress import Reporter
+    from .workers import default_jobs
 
-    library = load_library(project)
-    if _selected_handouts(library, args, args.handout or []) is None:
-        return 1
-
+    library = pipeline.load(project)
+    _check_ids(library, args.handout or [])
     reporter = Reporter(args.out, quiet=args.quiet)
     try:
-        result = build(library, args.out, editions, args.handout, args.paper, reporter.done,
-                       jobs=args.jobs or default_jobs(), force=args.force, shard=args.shard, start=reporter.start,
-                       warn=_warn, checked=True)
-    except StyleError as error:  # colour contrast or triage cues: checked before anything renders
-        _print_problems(error)
-        print("build stopped before rendering: the stylesheets or templates break a clear-print rule; no PDF was "
-              "written or replaced", file=sys.stderr)
-        return error.exit_code
+        result = pipeline.build(library, args.out, editions, args.handout, args.paper, reporter.done,
+                                rules=_gate_rules(args), report=_report, jobs=args.jobs or default_jobs(),
+                                force=args.force, shard=args.shard, start=reporter.start, warn=_warn)
     finally:
         reporter.finish()
     for path in result.removed:
@@ -214,71 +120,49 @@ def run_merge_manifests(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quality_gate(library, args: argparse.Namespace, handout_ids: list[str] | None = None, report=None):
-    """The content checks (check.py) for the selected handouts: (problems, whether they stop the command)."""
-    from .check import content_gate
-
-    problems = content_gate(library, handout_ids, args.today or datetime.date.today(), args.release, report)
-    failed = any(p.severity == "error" for p in problems) or (args.strict and bool(problems))
-    return problems, failed
-
-
-def _tally(problems: list, strict: bool) -> str:
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    text = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-    return text + (" (warnings count as errors with --strict)" if strict and warnings else "")
-
-
 def run_check(args: argparse.Namespace) -> int:
-    from .check import format_readability, readability_report
-    from .library import load_library
+    from . import pipeline
     from .problems import ContentError
+    from .readability import format_readability
 
     try:
-        library = load_library(_project(args))
+        library = pipeline.load(_project(args))
     except ContentError as error:
         if args.format != "json":
             raise
         print(json.dumps({"ok": False, "errors": len(error.problems), "warnings": 0,
                           "problems": [p.as_dict() for p in error.problems], "readability": []}, indent=2))
         return error.exit_code
-    from .contrast import check_styles
-
-    report = readability_report(library)  # measured once: checked against the limits, then printed
-    problems, failed = _quality_gate(library, args, report=report)
-    styles = check_styles(library.project)  # the same style gate a build runs: contrast and triage cues
-    problems, failed = problems + styles, failed or bool(styles)
+    result = pipeline.check(library, _gate_rules(args))
+    problems = result.problems
     if args.format == "json":
         print(json.dumps({
-            "ok": not failed,
+            "ok": not result.failed,
             "today": (args.today or datetime.date.today()).isoformat(),
             "strict": args.strict,
             "release": args.release,
             "errors": sum(p.severity == "error" for p in problems),
             "warnings": sum(p.severity == "warning" for p in problems),
             "problems": [p.as_dict() for p in problems],
-            "readability": [entry.as_dict() for entry in report],
+            "readability": [entry.as_dict() for entry in result.readability],
         }, indent=2))
-        return 1 if failed else 0
+        return 1 if result.failed else 0
     for problem in problems:
         print(str(problem), file=sys.stderr)
-    print("\n".join(format_readability(report)))
-    verdict = "failed" if failed else "passed"
-    tally = _tally(problems, args.strict) if problems else "no problems found"
-    print(f"{len(library.handouts)} handouts checked: {tally}"
-          f"; {verdict}")
-    return 1 if failed else 0
+    print("\n".join(format_readability(result.readability)))
+    verdict = "failed" if result.failed else "passed"
+    tally = pipeline.tally(problems, args.strict) if problems else "no problems found"
+    print(f"{len(library.handouts)} handouts checked: {tally}; {verdict}")
+    return 1 if result.failed else 0
 
 
 def run_verify(args: argparse.Namespace) -> int:
     from .progress import ok_line
     from .verify import verify_file
 
-    minimum = EDITIONS[args.edition].min_glyph_pt
     failures = 0
     for path in args.paths:
-        facts, problems = verify_file(path, minimum)  # never raises for a bad or missing file
+        facts, problems = verify_file(path, ALL_EDITIONS[args.edition])  # never raises for a bad or missing file
         if problems:
             failures += 1
             print(f"FAILED  {path}", file=sys.stderr)
@@ -307,11 +191,8 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _selected_handouts(library, args: argparse.Namespace, ids: list[str]) -> list[str] | None:
-    """The handout ids named on the command line (none: every handout), checked, then the content gate for them.
-
-    None (after printing every problem) when the gate stops the command; nothing has been rendered or written.
-    """
+def _check_ids(library, ids: list[str]) -> None:
+    """The handout ids named on the command line are known, each named once."""
     known = {item.handout.id for item in library.handouts}
     unknown = [h for h in ids if h not in known]
     if unknown:
@@ -319,31 +200,23 @@ def _selected_handouts(library, args: argparse.Namespace, ids: list[str]) -> lis
     twice = sorted({h for h in ids if ids.count(h) > 1})
     if twice:
         raise UsageError(f"{', '.join(twice)} is named more than once; name each handout once")
-    problems, failed = _quality_gate(library, args, ids)
-    for problem in problems:
-        print(str(problem), file=sys.stderr)
-    if failed:
-        print(f"{args.command} stopped before rendering: {_tally(problems, args.strict)}; nothing was written or "
-              "replaced", file=sys.stderr)
-        return None
-    return list(ids)
 
 
 def run_packet(args: argparse.Namespace) -> int:
     """One packet for one patient. The patient's details are passed on in memory and never printed here."""
-    from .library import load_library
-    from .packet import Patient, build_packet, check_packet_target, check_patient
+    from . import pipeline
+    from .packet import Patient, check_packet_target, check_patient
 
     if args.out.suffix.lower() != ".pdf" or args.out.is_dir():
         raise UsageError(f"--out {args.out} must name the packet's PDF file, e.g. --out packet.pdf")
     patient = Patient(name=args.patient_name, appointment=args.appointment)
     check_patient(patient)
-    library = load_library(_project(args))
+    library = pipeline.load(_project(args))
     check_packet_target(Path(os.path.abspath(args.out)), {item.handout.id for item in library.handouts})
-    handout_ids = _selected_handouts(library, args, args.handout_ids)
-    if handout_ids is None:
-        return 1
-    outcome = build_packet(library, handout_ids, EDITIONS[args.edition], args.out, args.paper, patient, args.fillable)
+    _check_ids(library, args.handout_ids)
+    request = pipeline.PacketRequest(args.handout_ids, EDITIONS[args.edition], args.out, args.paper, patient,
+                                     args.fillable, _gate_rules(args))
+    outcome = pipeline.packet(library, request, _report)
     if not outcome.ok:
         print(f"FAILED  {args.out}  (nothing was written; the previous file, if any, is kept)", file=sys.stderr)
         for problem in outcome.problems:
@@ -356,18 +229,14 @@ def run_packet(args: argparse.Namespace) -> int:
 
 
 def run_card(args: argparse.Namespace) -> int:
-    from .card import build_cards
-    from .library import load_library
-
-    library = load_library(_project(args))
-    handout_ids = _selected_handouts(library, args, args.handout_ids)
-    if handout_ids is None:
-        return 1
-
+    from . import pipeline
     from .progress import Reporter
 
-    outcomes = build_cards(library, args.out, handout_ids, args.paper, Reporter(args.out, interactive=False).done,
-                           warn=_warn, checked=True)
+    library = pipeline.load(_project(args))
+    _check_ids(library, args.handout_ids)
+    outcomes = pipeline.cards(library, args.out, args.handout_ids, args.paper,
+                              Reporter(args.out, interactive=False).done, rules=_gate_rules(args), report=_report,
+                              warn=_warn)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} cards built in {args.out / 'card'}/; manifest: "
           f"{args.out / 'manifest.json'}")
@@ -381,12 +250,17 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     try:
-        args = _parser().parse_args(argv)
+        args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage message
         return int(exc.code or 0) and UsageError.exit_code
     with _stop_signals():
         try:
             return RUNNERS[args.command](args)
+        except GateStopped as stopped:  # nothing rendered: every problem, then one line saying so
+            _print_problems(stopped)
+            print(f"{args.command} stopped before rendering: {stopped.tally(getattr(args, 'strict', False))}; "
+                  "nothing was written or replaced", file=sys.stderr)
+            return stopped.exit_code
         except CareprintError as error:
             _print_problems(error)
             return error.exit_code

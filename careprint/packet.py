@@ -20,19 +20,20 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .build import expected_texts, triage_problems, verify_pdf
+from .checks import LaidOutSubject, run_checks
 from .files import os_error_message
 from .fonts import FONT_FAMILY, missing_characters
+from .formats.pdf import check_pdf, expected_of
 from .library import Library, LoadedHandout
 from .locale import Locale, load_locale
 from .paginate import layout_keeping_levels_whole
-from .problems import UsageError, plural
+from .problems import Problem, UsageError, on_page, plural
 from .project import ALL_EDITIONS, PAPER_SIZES, Edition
+from .readback import PdfFacts
 from .render import Renderer, jinja_environment, render_html
-from .verify import PdfFacts
 from .write import LOCK_NAME, MANIFEST_NAME, TEMPORARY, load_manifest, output_lock, path_problem, write_atomic
 
 MAX_DETAIL_CHARS = 120
@@ -121,7 +122,7 @@ class PacketOutcome:
     handouts: list[str]
     starts: dict[str, int] = field(default_factory=dict)  # handout id -> packet page it starts on
     facts: PdfFacts | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -166,8 +167,6 @@ def build_packet(
     fillable: bool = False,
 ) -> PacketOutcome:
     """Render, verify and (only if every check passes) write one packet; returns what was found."""
-    from .layout import check_layout
-
     patient = patient or Patient()
     check_patient(patient)
     items = [library.by_id[handout_id] for handout_id in handout_ids]
@@ -197,7 +196,7 @@ def build_packet(
 
     # Second layout: the real page numbers on the cover and at the top of every page.
     blank_html = env.get_template("packet_blank.html.j2").render(locale=locale)
-    layout_problems: list[str] = []
+    layout_problems: list[Problem] = []
     for part in parts:
         if part.kind == "cover":
             part.html = cover_html(outcome.starts)
@@ -206,26 +205,23 @@ def build_packet(
         header = page_header_css(part.first_page, part.pages, total, edition.min_glyph_pt, locale)
         part.document = renderer.layout(part.html, header)
         if len(part.document.pages) != part.pages:
-            layout_problems.append(
-                f"the {part.kind} on packet page {part.first_page} took {len(part.document.pages)} pages the second "
-                f"time it was laid out, not {part.pages}; the packet's page numbers would be wrong")
-        found = check_layout(part.document)
+            layout_problems.append(on_page(
+                part.first_page, f"the {part.kind} starting here took {len(part.document.pages)} pages the second "
+                                 f"time it was laid out, not {part.pages}; the packet's page numbers would be wrong"))
+        found = run_checks("layout", LaidOutSubject(part.document, [], part.item))
         if part.kind == "cover" and found and (patient.name or patient.appointment):
             # The layout check quotes the text it finds; on the cover that could be the patient's details.
-            found = [f"{len(found)} layout problems on the cover (not shown, as the cover holds patient details); "
-                     f"build the packet without --for and --appointment to see them"]
-        layout_problems += [f"packet page {part.first_page}: {problem}" for problem in found]
+            found = [on_page(part.first_page, f"{len(found)} layout problems on the cover (not shown, as the cover "
+                                              "holds patient details); build the packet without --for and "
+                                              "--appointment to see them")]
+        # Pages of a part count from 1; in the packet they count from the part's first page.
+        layout_problems += [replace(p, page=p.page + part.first_page - 1) if p.page else p for p in found]
 
     pdf = renderer.write([part.document for part in parts])
-    expected = [locale.packet.cover_title] + [text for item in items for text in expected_texts(item, edition)]
-    facts, problems = verify_pdf(pdf, edition, expected, items[0].handout.language, renderer.messages,
-                                 layout_problems)
-    problems += triage_problems(facts, [level for item in items for level in item.handout.triage_levels()],
-                                library.clinic, edition, locale.language,
-                                extra_numbers=[locale.packet.fields.care_team_phone])
-    if facts.pages != total:
-        problems.append(f"the packet has {facts.pages} pages, expected {total}")
-    problems += _check_blank_pages(pdf, parts, locale.packet.blank_note)
+    expected = _expected(items, edition, library.clinic, locale, parts, total)
+    messages = run_checks("layout", LaidOutSubject(None, renderer.messages, items[0]))  # what WeasyPrint logged
+    facts, problems = check_pdf(pdf, edition, expected)
+    problems = messages + layout_problems + problems
     outcome.facts, outcome.problems = facts, [_withhold(problem, patient) for problem in problems]
     if outcome.ok:
         try:
@@ -278,25 +274,22 @@ def write_packet(out_path: Path, pdf: bytes, handout_ids: set[str]) -> None:
         write_atomic(out_path, pdf)
 
 
-def _withhold(message: str, patient: Patient) -> str:
-    """A problem message with the patient's details taken out, should any check ever quote them."""
+def _expected(items: list[LoadedHandout], edition: Edition, clinic, locale: Locale, parts: list[Part], total: int):
+    """What the packet must show: the cover's title, every handout's content and levels, its page count, and its
+    blank back pages saying so; the cover's care team line counts as the number on page 1."""
+    each = [expected_of(item, edition, clinic) for item in items]
+    expected = expected_of(items[0], edition, clinic, (locale.packet.fields.care_team_phone,))
+    expected.texts = [locale.packet.cover_title] + [text for one in each for text in one.texts]
+    expected.levels = [level for one in each for level in one.levels]
+    expected.pages, expected.blank_note = total, locale.packet.blank_note
+    expected.blank_pages = {part.first_page for part in parts if part.kind == "blank"}
+    return expected
+
+
+def _withhold(problem: Problem, patient: Patient) -> Problem:
+    """A problem with the patient's details taken out, should any check ever quote them."""
+    message = problem.message
     for value in (patient.name, patient.appointment):
         if value and value.strip():
             message = message.replace(value, "(patient detail)")
-    return message
-
-
-def _check_blank_pages(pdf: bytes, parts: list[Part], blank_note: str) -> list[str]:
-    """Each blank back page says so in words, and no other page is empty."""
-    from .textlayer import read_pages
-
-    problems = []
-    blanks = {part.first_page for part in parts if part.kind == "blank"}
-    for page in read_pages(pdf):
-        # Only tagged content counts: "Packet page 2 of 24" is page furniture (an artifact).
-        text = " ".join(" ".join(run.text for run in page.runs if run.tag != "Artifact").split())
-        if page.number in blanks and blank_note not in text:
-            problems.append(f"packet page {page.number} is a blank back page that does not say so in words")
-        elif not text:
-            problems.append(f"packet page {page.number} is empty and does not say why")
-    return problems
+    return replace(problem, message=message)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .files import MiB, read_file, real_path
 from .fonts import FONT_DIR, FONT_FILES
-from .project import ROOT, Project
+from .formats import format_named
+from .project import ALL_EDITIONS, ROOT, Project
 from .write import file_sha256
 
 MAX_INPUT_BYTES = 64 * MiB  # any one input file; the stage that reads it properly says what is wrong with it
@@ -36,11 +37,12 @@ class Task:
     handout_file: Path
     edition: str
     input_hash: str
+    extension: str = ".pdf"  # the edition's format's
 
     @property
     def path(self) -> str:
-        """Where the PDF goes, relative to the output folder."""
-        return f"{self.edition}/{self.handout_id}.pdf"
+        """Where the output goes, relative to the output folder."""
+        return f"{self.edition}/{self.handout_id}{self.extension}"
 
 
 def handout_files(folder: Path) -> list[Path]:
@@ -101,7 +103,7 @@ def _hash_files(digest, paths, base: Path) -> None:
 def code_fingerprint() -> str:
     """careprint's own code, its locale files (the words it prints), the library versions and the font files."""
     digest = hashlib.sha256()
-    _hash_files(digest, PACKAGE_DIR.glob("*.py"), PACKAGE_DIR)
+    _hash_files(digest, PACKAGE_DIR.rglob("*.py"), PACKAGE_DIR)
     _hash_files(digest, PACKAGE_DIR.glob("locales/*.yaml"), PACKAGE_DIR)
     for name in LIBRARIES:
         digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
@@ -110,12 +112,12 @@ def code_fingerprint() -> str:
 
 
 def shared_fingerprint(project: Project, edition: str, paper: str) -> str:
-    """Everything one edition's PDFs share: templates, stylesheets, sources, glossary, shared sign lists, clinic
-    settings, code."""
+    """Everything one edition's outputs share: what its format draws on (templates, stylesheets), sources, glossary,
+    shared sign lists, clinic settings, code."""
     digest = hashlib.sha256(f"{edition}\0{paper}\0{code_fingerprint()}\0".encode())
     root = project.root
-    _hash_files(digest, [p for p in project.templates.rglob("*") if p.is_file()], root)
-    _hash_files(digest, [project.styles / "base.css", project.styles / f"{edition}.css"], root)
+    about = ALL_EDITIONS[edition]
+    _hash_files(digest, format_named(about.format).inputs(project, about), root)
     # The glossary prints nothing, but the content check that every build runs depends on it.
     _hash_files(digest, [project.sources, project.glossary, project.warning_signs, project.clinic], root)
     return digest.hexdigest()
@@ -131,7 +133,7 @@ def plan(project: Project, editions: list[str], paper: str, handout_ids: list[st
         shared = shared_fingerprint(project, edition, paper).encode()
         for path in files:
             digest = hashlib.sha256(shared + b"\0" + _input_bytes(path)).hexdigest()
-            tasks.append(Task(path.stem, path, edition, digest))
+            tasks.append(Task(path.stem, path, edition, digest, ALL_EDITIONS[edition].extension))
     return sorted(tasks, key=lambda t: (t.handout_id, t.edition))
 
 

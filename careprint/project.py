@@ -21,6 +21,13 @@ class Edition:
     template: str = "handout.html.j2"
     max_pages: int | None = None  # verification fails a PDF with more pages
     triage_only: bool = False  # prints only the handout's urgent warning signs, so only handouts that have them
+    format: str = "pdf"  # what it is made as: a name in careprint.formats
+
+    @property
+    def extension(self) -> str:
+        from .formats import format_named
+
+        return format_named(self.format).extension
 
 
 EDITIONS = {

@@ -1,4 +1,5 @@
-"""Read a PDF's text layer as a reader's software meets it: each run of text with its size, place and tag.
+"""Read a PDF's pages as a reader's software meets them: each run of text with its size, place and tag, and how
+each thing drawn is marked (tagged content, page furniture, or neither).
 
 Verification reads every PDF of every build, so this must be fast: it walks the page objects with PDFium (a C++
 library, through pypdfium2) instead of parsing the PDF in Python, which took longer than rendering the PDF.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import ctypes
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -31,6 +32,9 @@ class PageLayer:
     height: float
     runs: list[TextRun]
     images: list[tuple[float, float, float, float]]
+    # Each thing drawn at the top level of the page: (its marked-content id, or None; whether it is an artifact).
+    # Nothing marked at all is (None, False).
+    marks: list[tuple[int | None, bool]] = field(default_factory=list)
 
 
 def _mark_name(mark) -> str:
@@ -99,6 +103,13 @@ def reading_order(runs: list[TextRun]) -> list[TextRun]:
     return [run for line in lines for run in sorted(line, key=lambda r: r.box[0])]
 
 
+def _marking(obj) -> tuple[int | None, bool]:
+    """(marked-content id, artifact?) of one page object, from the marked-content sequences around it."""
+    names = [_mark_name(raw.FPDFPageObj_GetMark(obj, k)) for k in range(raw.FPDFPageObj_CountMarks(obj))]
+    mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
+    return (mcid if mcid >= 0 else None), "Artifact" in names
+
+
 def read_pages(pdf_bytes: bytes) -> list[PageLayer]:
     document = pdfium.PdfDocument(pdf_bytes)
     pages = []
@@ -112,8 +123,10 @@ def read_pages(pdf_bytes: bytes) -> list[PageLayer]:
                     runs.append(_text_run(obj, textpage.raw))
                 elif kind == raw.FPDF_PAGEOBJ_IMAGE:
                     images.append(_bounds(obj))
+            marks = [_marking(raw.FPDFPage_GetObject(page.raw, index))
+                     for index in range(raw.FPDFPage_CountObjects(page.raw))]
             width, height = page.get_size()
-            pages.append(PageLayer(number, width, height, reading_order(runs), images))
+            pages.append(PageLayer(number, width, height, reading_order(runs), images, marks))
             textpage.close()
             page.close()
     finally:

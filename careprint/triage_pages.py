@@ -11,7 +11,7 @@ is read back (its tagged text layer, page furniture excluded) and refused when:
   (a number from the clinic settings, or the write-in line). The words looked for are the handout language's
   (careprint/locales/).
 
-Text is compared the way the "every sentence is in the PDF" check compares it (verify.as_read: no white
+Text is compared the way the "every sentence is in the PDF" check compares it (readback.as_read: no white
 space, no hyphens), so a line break inside a sign does not matter. A sign counts where it
 stands as a list item (after its bullet, not running on into a longer sentence), so a key message that names a
 sign in passing is not mistaken for the sign.
@@ -19,9 +19,12 @@ sign in passing is not mistaken for the sign.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .locale import DEFAULT_LANGUAGE, Locale, load_locale
-from .model import TriageLevel
-from .verify import as_read
+from .model import URGENT_LEVELS, TriageLevel
+from .problems import Problem, on_page
+from .readback import as_read
 
 BULLET = "\u2022"  # the list marker WeasyPrint draws before each sign
 
@@ -49,8 +52,21 @@ def _covered(page: str, sign: str, label: str, action: str) -> bool | None:
     return False
 
 
+def triage(subject) -> Iterator[Problem]:
+    """The "pdf"-stage check (careprint.checks): page 1 says what to do, and no sign is without its action."""
+    expected = subject.expected
+    if expected is None:  # a PDF that came by email: there is no content to know its signs from
+        return
+    locale = load_locale(expected.language)
+    printed = [level for level in expected.levels
+               if not subject.edition.triage_only or level.name in URGENT_LEVELS]
+    texts = subject.read.facts.page_texts
+    yield from check_first_page(texts[0] if texts else "", expected.numbers, locale)
+    yield from check_triage_pages(texts, printed, locale=locale)
+
+
 def check_triage_pages(page_texts: list[str], levels: list[TriageLevel], first_page: int = 1,
-                       locale: Locale | None = None) -> list[str]:
+                       locale: Locale | None = None) -> list[Problem]:
     """One problem per page and level where a sign is shown without its level's label and action above it."""
     locale = locale or load_locale(DEFAULT_LANGUAGE)
     problems = []
@@ -66,15 +82,15 @@ def check_triage_pages(page_texts: list[str], levels: list[TriageLevel], first_p
             alone = [sign for sign in level.signs if _covered(page, as_read(sign), label, action) is False]
             if alone:
                 more = f" and {len(alone) - 1} more" if len(alone) > 1 else ""
-                problems.append(
-                    f"page {number}: the warning sign \"{alone[0][:60]}\"{more} is on this page without "
+                problems.append(on_page(
+                    number, f"the warning sign \"{alone[0][:60]}\"{more} is on this page without "
                     f"\"{about.label}\" and \"{about.action}\" above it, so a reader sees the sign but not "
                     f"what to do; keep the level on one page, or repeat its label and action where it continues "
-                    f"(if the sign's words also appear elsewhere on the page, reword one of them)")
+                    f"(if the sign's words also appear elsewhere on the page, reword one of them)"))
     return problems
 
 
-def check_first_page(page_text: str, numbers: list[str], locale: Locale | None = None) -> list[str]:
+def check_first_page(page_text: str, numbers: list[str], locale: Locale | None = None) -> list[Problem]:
     """Page 1 says what to do in an emergency and how to reach the care team."""
     locale = locale or load_locale(DEFAULT_LANGUAGE)
     page = as_read(page_text)
@@ -82,13 +98,13 @@ def check_first_page(page_text: str, numbers: list[str], locale: Locale | None =
     emergency = locale.triage.emergency
     write_in = locale.words.write_in
     if as_read(emergency.action) not in page or as_read(emergency.fallback) not in page:
-        problems.append(
-            f"page 1 does not say what to do in an emergency (\"{emergency.action} {emergency.fallback}\"); "
-            f"a frightened reader looks at page 1 first: keep the emergency box at the top of the handout")
+        problems.append(on_page(
+            1, f"it does not say what to do in an emergency (\"{emergency.action} {emergency.fallback}\"); "
+               f"a frightened reader looks at page 1 first: keep the emergency box at the top of the handout"))
     if not any(as_read(number) in page for number in [*numbers, write_in] if number):
-        problems.append(
-            "page 1 has no number for the care team and no line to write one on; keep the emergency box, with "
-            f"the clinic's numbers (clinic.yaml) or the \"{write_in}\" write-in lines, on page 1")
+        problems.append(on_page(
+            1, "it has no number for the care team and no line to write one on; keep the emergency box, with "
+               f"the clinic's numbers (clinic.yaml) or the \"{write_in}\" write-in lines, on page 1"))
     return problems
 
 

@@ -159,17 +159,17 @@ def test_letter_paper_by_default(built):
 
 
 def test_a_careprint_bug_in_a_worker_keeps_its_traceback_with_careprint_debug(tmp_path, monkeypatch, capsys):
-    from careprint import build
     from careprint.cli import main
+    from careprint.formats.pdf import PdfMaker
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug planted by the test")
 
-    monkeypatch.setattr(build, "build_one", broken)  # inherited by the forked workers
+    monkeypatch.setattr(PdfMaker, "make", broken)  # inherited by the forked workers
     monkeypatch.setenv("CAREPRINT_DEBUG", "1")
     assert main(["--out", str(tmp_path), "--handout", "hypercalcemia", "--jobs", "2", "--force"]) == 1
     err = capsys.readouterr().err
-    assert "careprint bug: it could not make this PDF (ZeroDivisionError: a bug planted by the test)" in err
+    assert "careprint bug: it could not make this file (ZeroDivisionError: a bug planted by the test)" in err
     assert "Traceback (most recent call last)" in err and "in broken" in err
     monkeypatch.delenv("CAREPRINT_DEBUG")
     assert main(["--out", str(tmp_path), "--handout", "hypercalcemia", "--jobs", "2", "--force"]) == 1

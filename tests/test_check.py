@@ -12,11 +12,11 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from careprint.check import check_library, count_words, readability, split_sentences
+from careprint.checks import content_gate
 from careprint.cli import main
 from careprint.library import load_library
-from careprint.problems import ContentError
 from careprint.project import ROOT, Project
+from careprint.readability import count_words, readability, split_sentences
 
 FIXTURES = ROOT / "tests" / "fixtures" / "check"
 TODAY = "2026-11-24"
@@ -118,7 +118,7 @@ def test_json_report_for_tools(capsys):
     assert status == 1 and report["ok"] is False and report["errors"] == 1
     problem = next(p for p in report["problems"] if p["file"].startswith("tests/"))
     assert problem == {
-        "file": "tests/fixtures/check/long-sentence/long-sentence.yaml", "line": 20,
+        "file": "tests/fixtures/check/long-sentence/long-sentence.yaml", "line": 20, "page": None,
         "key": "sections[0].blocks[0].paragraph", "severity": "error",
         "message": "sentence has 23 words (limit 20)",
         "hint": "shorten it or split it in two: \"Cancer that has spread to the bones can ...\"",
@@ -188,7 +188,7 @@ def check_one(tmp_path: Path, text: str) -> list[str]:
     folder.mkdir(exist_ok=True)
     (folder / "t.yaml").write_text(text, encoding="utf-8")
     library = load_library(Project(handouts_dir=folder))
-    return [p.message for p in check_library(library, datetime.date(2026, 11, 24)) if p.file.endswith("t.yaml")]
+    return [p.message for p in content_gate(library, None, datetime.date(2026, 11, 24)) if p.file.endswith("t.yaml")]
 
 
 def test_the_word_limit_applies_to_bullets_and_headings_too(tmp_path):
@@ -236,7 +236,7 @@ def test_a_source_without_address_or_date_is_a_warning(tmp_path):
     folder.mkdir()
     (folder / "t.yaml").write_text(handout_yaml("t", '      - paragraph: "Read this sheet."\n').replace(
         "[nice-ng234]", "[partly-known, no-date, complete]"), encoding="utf-8")
-    problems = check_library(load_library(Project(root=root, handouts_dir=folder)), datetime.date(2026, 11, 24))
+    problems = content_gate(load_library(Project(root=root, handouts_dir=folder)), None, datetime.date(2026, 11, 24))
     expected = [line.removeprefix("# expect: ") for line in registry.read_text().splitlines()
                 if line.startswith("# expect: ")]
     assert [str(p) for p in problems] == expected
@@ -304,8 +304,9 @@ def test_check_runs_the_same_style_gate_as_a_build(project_copy):
 
 
 def test_build_called_from_python_runs_the_content_gate(tmp_path):
-    from careprint.build import build
     from careprint.library import load_library
+    from careprint.pipeline import build
+    from careprint.problems import GateStopped
     from careprint.project import Project
 
     folder = tmp_path / "handouts"
@@ -314,7 +315,7 @@ def test_build_called_from_python_runs_the_content_gate(tmp_path):
     long = "This sentence has far too many words in it for a reader who is tired and frightened and very ill today at home."
     (folder / "hypercalcemia.yaml").write_text(text.replace('"It is not caused by the food you eat.', f'"{long}'),
                                                encoding="utf-8")
-    with pytest.raises(ContentError) as caught:
+    with pytest.raises(GateStopped) as caught:
         build(load_library(Project(handouts_dir=folder)), tmp_path / "out", ["plain-language"])
     assert any("words (limit 20)" in p.message for p in caught.value.problems)
     assert not (tmp_path / "out" / "plain-language").exists()

@@ -158,8 +158,8 @@ def test_workers_remove_their_font_folders(content, tmp_path):
 
 
 def test_changing_a_picture_a_pdf_uses_rebuilds_that_pdf(project_copy, tmp_path, monkeypatch):
-    from careprint.build import build as build_pdfs
     from careprint.library import load_library
+    from careprint.pipeline import build as build_pdfs
     from careprint.project import Project
 
     monkeypatch.chdir(project_copy)

@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import re
+import tempfile
 from pathlib import Path
 
 import pdfplumber
@@ -23,7 +24,7 @@ from careprint.cli import main
 from careprint.library import load_library
 from careprint.model import Clinic
 from careprint.problems import ContentError
-from careprint.project import ROOT, Project
+from careprint.project import EDITIONS, ROOT, Project
 from careprint.qr import qr_code, qr_svg, shown_address
 
 from .conftest import HANDOUT_IDS, write
@@ -186,11 +187,12 @@ def test_blank_back_pages_say_so_in_words(packet):
 
 
 def test_packet_is_verified_like_a_single_handout(packet):
-    from careprint.verify import check_minimum_size, inspect_pdf
+    from careprint.verify import verify_file
 
-    facts, problems = inspect_pdf(packet)
+    path = Path(tempfile.mkdtemp()) / "packet.pdf"
+    path.write_bytes(packet)
+    facts, problems = verify_file(path, EDITIONS["large-print"])  # every PDF-stage check, the 18 pt minimum too
     assert problems == []
-    assert check_minimum_size(facts, 18.0) == []
     assert facts.language == "en" and facts.title == COVER_TITLE
     with pikepdf.open(io.BytesIO(packet)) as pdf:
         assert bool(pdf.Root.MarkInfo.Marked) and "/StructTreeRoot" in pdf.Root
@@ -223,11 +225,12 @@ def test_patient_details_are_on_the_cover_and_nowhere_else(packet_run):
 
 def test_patient_details_never_appear_in_a_repr_or_a_problem_message():
     from careprint.packet import Patient, _withhold
+    from careprint.problems import on_page
 
     patient = Patient(name=PATIENT, appointment=APPOINTMENT)
     assert PATIENT not in repr(patient) and APPOINTMENT not in repr(patient)
-    message = _withhold(f'<p class="cover-value"> runs past its box: "{PATIENT}"', patient)
-    assert PATIENT not in message and "(patient detail)" in message
+    problem = _withhold(on_page(1, f'<p class="cover-value"> runs past its box: "{PATIENT}"'), patient)
+    assert PATIENT not in str(problem) and "(patient detail)" in str(problem)
 
 
 def test_same_packet_same_bytes(tmp_path):

@@ -200,7 +200,7 @@ def test_page_one_without_the_emergency_box_fails_the_build(project_copy, tmp_pa
     result = run_build(project_copy, "--out", str(tmp_path / "out"), "--handout", "hypercalcemia",
                        "--edition", "plain-language")
     assert result.returncode == 1
-    assert "page 1 does not say what to do in an emergency" in result.stderr
+    assert "page 1: it does not say what to do in an emergency" in result.stderr
     assert not (tmp_path / "out" / "plain-language" / "hypercalcemia.pdf").exists()
 
 
@@ -218,7 +218,7 @@ def test_the_check_accepts_label_then_action_then_signs():
 def test_the_check_refuses_a_sign_with_no_label_or_action_on_its_page():
     pages = [f"{LABEL} {ACTION} \u2022 Feeling very thirsty", "\u2022 Peeing a lot"]
     problems = check_triage_pages(pages, [LEVEL])
-    assert len(problems) == 1 and problems[0].startswith('page 2: the warning sign "Peeing a lot" is on this page '
+    assert len(problems) == 1 and str(problems[0]).startswith('page 2: the warning sign "Peeing a lot" is on this page '
                                                           f'without "{LABEL}" and "{ACTION}" above it')
 
 
@@ -236,7 +236,8 @@ def test_page_one_needs_the_emergency_action_and_a_number_or_a_line():
     good = f"{emergency['action']} Phone: {emergency['fallback']}"
     assert check_first_page(good, []) == []
     assert check_first_page(f"{emergency['action']} 555-0100 {emergency['fallback']}", ["555-0100"]) == []
-    assert [p.split(" ")[2] for p in check_first_page(emergency["action"], [])] == ["does", "has"]
+    assert [(p.page, p.message.split(" ")[1]) for p in check_first_page(emergency["action"], [])] == [
+        (1, "does"), (1, "has")]
 
 
 # --- shared sign lists ------------------------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""The command line's words: each command, its options, and the options several commands share.
+
+Kept apart from careprint.cli (which runs the commands) so that the whole interface reads in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import functools
+from pathlib import Path
+
+from .project import EDITIONS, PAPER_SIZES
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="make_pdfs.py", allow_abbrev=False,
+        description="Build accessible patient handouts (large-print and plain-language PDFs) from handouts/*.yaml.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    # No abbreviated options: --handout (one handout) and --handouts (a folder) must never be confused.
+    commands.add_parser = functools.partial(commands.add_parser, allow_abbrev=False)
+
+    def content_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--handouts", type=Path, metavar="DIR",
+                         help="folder of handout YAML files (default: handouts/)")
+        sub.add_argument("--clinic", type=Path, metavar="FILE", help="clinic settings (default: clinic.yaml)")
+
+    def gate_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--strict", action="store_true", help="treat content warnings as errors")
+        sub.add_argument("--release", action="store_true",
+                         help="for patient use: refuse drafts, and handouts past their review date")
+        # --today: for tests and reproducible checks
+        sub.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+
+    build = commands.add_parser("build", help="build PDFs (the default command)")
+    content_options(build)
+    gate_options(build)
+    build.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
+    build.add_argument("--edition", action="append", choices=sorted(EDITIONS), help="only this edition (repeatable)")
+    build.add_argument("--handout", action="append", metavar="ID", help="only this handout id (repeatable)")
+    build.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
+    build.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per core)")
+    build.add_argument("--force", action="store_true", help="rebuild every PDF, even those whose inputs did not change")
+    build.add_argument("--shard", type=_shard, metavar="I/N",
+                       help="build only shard I of N (a stable split by handout), for spreading a catalogue over "
+                            "machines; then run merge-manifests")
+    build.add_argument("--quiet", action="store_true", help="print only failures and the summary")
+
+    merge = commands.add_parser("merge-manifests", help="combine the manifests of sharded builds into manifest.json")
+    merge.add_argument("out", type=Path, metavar="DIR", help="the folder holding every shard's PDFs and manifests")
+
+    check = commands.add_parser("check", help="check the content without building")
+    content_options(check)
+    gate_options(check)
+    check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+
+    verify = commands.add_parser("verify", help="check PDFs that already exist (for example one sent by email)")
+    verify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    verify.add_argument("--edition", choices=sorted(EDITIONS), default="plain-language",
+                        help="the edition whose minimum text size applies (default: plain-language)")
+
+    schema = commands.add_parser("schema", help="write the JSON Schema for handout files")
+    schema.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
+
+    packet = commands.add_parser("packet", help="one PDF for one patient: a cover page and the handouts named")
+    packet.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="the handouts, in the order to print")
+    content_options(packet)
+    gate_options(packet)
+    packet.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the packet to write")
+    packet.add_argument("--edition", choices=sorted(EDITIONS), default="large-print",
+                        help="edition of the handouts (default: large-print)")
+    packet.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
+    packet.add_argument("--for", dest="patient_name", metavar="NAME",
+                        help="the patient's name, printed on the cover only (never logged or saved elsewhere)")
+    packet.add_argument("--appointment", metavar="TEXT", help="the next appointment, printed on the cover only")
+    packet.add_argument("--fillable", action="store_true",
+                        help="make the cover's empty lines form fields that can be typed into before printing")
+
+    card = commands.add_parser("card", help="a one-page card of a handout's urgent warning signs, for the fridge")
+    card.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="handouts with a triage block")
+    content_options(card)
+    gate_options(card)
+    card.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
+                      help="output folder; cards go in DIR/card/ (default: out/)")
+    card.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
+    return parser
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
+
+
+def _shard(text: str):
+    from .plan import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

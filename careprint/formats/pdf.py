@@ -1,0 +1,87 @@
+"""PDF, the printed editions: HTML from the Jinja templates, laid out by WeasyPrint and written as tagged PDF/UA-1,
+then checked twice: the laid-out boxes (the "layout" stage: clipping, overflow, contrast) and the file itself, read
+back once (the "pdf" stage: sizes, fonts, tags, every sentence, the warning signs beside their action).
+
+Only `PdfMaker` loads WeasyPrint, so planning a build (which asks for `inputs`) stays cheap.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from . import Format, Made
+
+
+def inputs(project, edition) -> list[Path]:
+    """Every template (a block partial may be used by any edition) and the edition's stylesheets."""
+    templates = [path for path in project.templates.rglob("*") if path.is_file()]
+    return templates + [project.styles / "base.css", project.styles / f"{edition.name}.css"]
+
+
+def manifest_facts(facts) -> dict:
+    return {"pages": facts.pages, "smallest_glyph_pt": facts.smallest_glyph_pt}
+
+
+def expected_of(item, edition, clinic, numbers: tuple[str, ...] = ()):
+    """What this handout's PDF in this edition must show: every sentence (a card: the urgent signs alone), its
+    language, its warning levels, and one of the care team's numbers on page 1."""
+    from ..checks import Expected
+    from ..triage_pages import clinic_numbers
+
+    handout = item.handout
+    texts = handout.urgent_signs() if edition.triage_only else [text for _, _, text in handout.texts()]
+    return Expected(texts, handout.language, handout.triage_levels(), [*clinic_numbers(clinic), *numbers],
+                    len(handout.urgent_signs()))
+
+
+def check_pdf(pdf: bytes, edition, expected):
+    """(facts, problems): every "pdf"-stage check on a PDF careprint made, reading it back once."""
+    from ..checks import PdfSubject, run_checks
+    from ..readback import read_pdf
+
+    with read_pdf(pdf) as read:
+        return read.facts, run_checks("pdf", PdfSubject(read, edition, expected))
+
+
+def release_fonts(font_config) -> None:
+    """WeasyPrint keeps each font configuration's fonts in a /tmp/weasyprint-* folder until it is collected."""
+    folder = getattr(font_config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class PdfMaker:
+    """One process's templates and fonts: one WeasyPrint font configuration serves every PDF made here."""
+
+    def __init__(self, library, paper: str):
+        from weasyprint.text.fonts import FontConfiguration
+
+        from ..render import jinja_environment
+
+        self.library, self.paper = library, paper
+        self.env = jinja_environment(library.project.templates)
+        self.fonts = FontConfiguration()
+
+    def make(self, item, edition) -> Made:
+        from ..checks import LaidOutSubject, run_checks
+        from ..project import PAPER_SIZES
+        from ..render import render_html, render_pdf
+
+        library = self.library
+
+        def html(splits):
+            return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), self.env,
+                               splits)
+
+        result = render_pdf(html, library.project, edition, PAPER_SIZES[self.paper], self.fonts,
+                            item.handout.language)
+        problems = run_checks("layout", LaidOutSubject(result.document, result.messages, item))
+        facts, found = check_pdf(result.pdf, edition, expected_of(item, edition, library.clinic))
+        return Made(result.pdf, problems + found, facts, result.resources)
+
+    def close(self) -> None:
+        release_fonts(self.fonts)
+
+
+PDF = Format("pdf", ".pdf", inputs, PdfMaker, manifest_facts)

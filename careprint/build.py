@@ -101,7 +101,7 @@ def picture_problems(item: LoadedHandout, messages: list[str]) -> tuple[list[str
     places = {}
     for s, section in enumerate(getattr(item.handout, "sections", ())):
         for b, block in enumerate(section.blocks):
-            if block.image is not None:
+            if block.kind == "image":
                 loc = ("sections", s, "blocks", b, "image", "file")
                 places.setdefault(block.image.file, f"{item.shown}:{item.line_of(*loc)}: {key_path(loc)}: ")
     others, pictures = [], []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from .blocks import ImageBlock, TriageBlock
 from .files import describe_os_error, is_regular_file, kind_of, real_path
 from .load import _Document, key_path, load_model
 from .model import Clinic, Glossary, Handout, SignList, SignLists, Source, SourceRegistry, resolve_triage
@@ -85,7 +86,7 @@ def image_problems(item: LoadedHandout, root: Path) -> list[Problem]:
     problems = []
     for s, section in enumerate(item.handout.sections):
         for b, block in enumerate(section.blocks):
-            if block.image is None:
+            if not isinstance(block, ImageBlock):
                 continue
             loc = ("sections", s, "blocks", b, "image", "file")
             found = picture_problem(block.image.file, root)
@@ -194,7 +195,7 @@ def _load_sign_lists(project: Project, handouts: list[LoadedHandout], attempt,
     """
     wanted = [(item, block_loc, level, index, list_id) for item in handouts
               for s, section in enumerate(item.handout.sections) for b, block in enumerate(section.blocks)
-              if block.triage for block_loc in [("sections", s, "blocks", b, "triage")]
+              if isinstance(block, TriageBlock) for block_loc in [("sections", s, "blocks", b, "triage")]
               for level, index, list_id in block.triage.includes()]
     if not wanted and not project.warning_signs.exists():
         return {}

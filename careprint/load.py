@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Discriminator, Tag, ValidationError
 
 from .files import FileTooLargeError, describe_os_error, is_regular_file, read_file
 from .problems import ContentError, Problem
@@ -160,27 +160,60 @@ def _plain_yaml(problem: str) -> str:
     return problem
 
 
-def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
-    """The keys allowed at a location, for a "did you mean" hint."""
+def _walk(model: type[BaseModel], loc: Loc) -> tuple[Loc, object]:
+    """Follow an error's location through the model: its key path in the file, and the type found there.
+
+    Inside a tagged union (a section's blocks) pydantic puts the tag before the keys of the member it chose; the
+    tag is not a key in the file, so it is left out of the key path.
+    """
     annotation: object = model
-    for part in loc:
+    path: list[str | int] = []
+    for index, part in enumerate(loc):
         annotation = _unwrap(annotation)
+        members = _tagged_members(annotation)
+        if members is not None and part in members:
+            annotation = members[part]
+            continue
+        path.append(part)
         if isinstance(part, int):
             continue
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             field = annotation.model_fields.get(part)
             if field is None:
-                return []
+                return (*path, *loc[index + 1:]), None
             annotation = field.annotation
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
-    return []
+    return tuple(path), annotation
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys allowed at a location, for a "did you mean" hint: a model's fields, or every member's in a union."""
+    annotation = _unwrap(_walk(model, loc)[1])
+    members = _tagged_members(annotation)
+    candidates = [_unwrap(member) for member in members.values()] if members is not None else [annotation]
+    return list(dict.fromkeys(name for candidate in candidates
+                              if isinstance(candidate, type) and issubclass(candidate, BaseModel)
+                              for name in candidate.model_fields))
+
+
+def _tagged_members(annotation: object) -> dict[str, object] | None:
+    """{tag: member type} of a tagged union, Annotated[Union[Annotated[A, Tag(...)], ...], Discriminator(...)]."""
+    if typing.get_origin(annotation) is not typing.Annotated:
+        return None
+    if not any(isinstance(meta, Discriminator) for meta in getattr(annotation, "__metadata__", ())):
+        return None
+    members = {}
+    for member in typing.get_args(typing.get_args(annotation)[0]):
+        tag = next((meta.tag for meta in getattr(member, "__metadata__", ()) if isinstance(meta, Tag)), None)
+        if tag is not None:
+            members[tag] = member
+    return members
 
 
 def _unwrap(annotation: object) -> object:
-    """list[X] | None -> X."""
+    """list[X] | None -> X; a tagged union is kept whole."""
     for _ in range(4):
+        if _tagged_members(annotation) is not None:
+            break
         origin = typing.get_origin(annotation)
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if origin in (typing.Union, types.UnionType, list) and args or origin is typing.Annotated:
@@ -191,11 +224,12 @@ def _unwrap(annotation: object) -> object:
 
 
 def _problem_from_error(error: dict, doc: _Document, model: type[BaseModel], shown: str) -> Problem:
-    loc: Loc = tuple(error["loc"])
+    raw: Loc = tuple(error["loc"])
+    loc = _walk(model, raw)[0]
     kind = error["type"]
     line = doc.line_of(loc)
     if kind == "extra_forbidden":
-        allowed = _fields_at(model, loc[:-1])
+        allowed = _fields_at(model, raw[:-1])
         near = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean '{near[0]}'?" if near else f"allowed keys: {', '.join(allowed)}"
         return Problem(shown, line, key_path(loc), f"unknown key '{loc[-1]}'", hint)

@@ -1,31 +1,26 @@
-"""The typed shape of handout content, the source registry, the glossary and the clinic settings.
+"""The typed shape of a handout, the source registry, the glossary and the clinic settings.
 
 Validation lives here (pydantic, unknown keys rejected, no type coercion) so that a content mistake is caught
-before anything is rendered, and so that the JSON Schema editors use is generated from the same definitions.
+before anything is rendered, and so that the JSON Schema editors use is generated from the same definitions. The
+block types a section is made of, and the text each prints, are in blocks.py; the triage block's content is in
+triage.py.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-Text = Annotated[str, Field(min_length=1, max_length=800)]
-ShortText = Annotated[str, Field(min_length=1, max_length=120)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+from .blocks import BLOCK_TYPES, AnyBlock, Image, TriageBlock
+from .fields import Identifier, PrintedText, ShortText, StrictModel, Text
+from .triage import TRIAGE_LEVEL_NAMES, URGENT_LEVELS, Include, SignList, TriageLevel
+from .triage import SignGroup as SignGroup  # re-exported: other modules import the triage names from here
+from .triage import SignLists as SignLists
+
 PhoneNumber = Annotated[str, Field(pattern=r"^[0-9+() .\-]{3,30}( ext\.? ?[0-9]{1,6})?$")]
-
-
-TRIAGE_LEVEL_NAMES = ("emergency", "call_today", "next_visit")  # most urgent first
-
-
-class StrictModel(BaseModel):
-    """Unknown keys and wrong types are errors, never silently accepted or converted."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Review(StrictModel):
@@ -45,162 +40,10 @@ class Review(StrictModel):
         return self
 
 
-class Include(StrictModel):
-    """`- include: high-calcium`: a shared list of warning signs from reference/warning-signs.yaml.
-
-    A list that several handouts print is written once, so the handouts can never disagree about a sign or its
-    timing. The library replaces each include with the list itself (see resolve_triage) before anything checks or
-    prints the handout.
-    """
-
-    include: Identifier
-
-
-SignItem = Text | Include
-
-
-@dataclass(frozen=True)
-class SignGroup:
-    """Signs printed together under a level: a shared list (with its title) or the handout's own signs."""
-
-    title: str | None
-    signs: tuple[str, ...]
-    why: str | None = None
-    note: str | None = None
-    summary: str | None = None
-
-
-@dataclass(frozen=True)
-class TriageLevel:
-    """One level of a triage block as printed: its name, its groups of signs and why acting fast matters."""
-
-    name: str
-    groups: tuple[SignGroup, ...]
-
-    @property
-    def signs(self) -> list[str]:
-        return [sign for group in self.groups for sign in group.signs]
-
-    @property
-    def why(self) -> list[str]:
-        return list(dict.fromkeys(group.why for group in self.groups if group.why))
-
-    @property
-    def notes(self) -> list[str]:
-        return list(dict.fromkeys(group.note for group in self.groups if group.note))
-
-
-class Triage(StrictModel):
-    """When to get help: each warning sign sits under the action the reader should take.
-
-    Each level lists signs (text) and shared lists (`include: ID`), most urgent level first.
-    """
-
-    emergency: list[SignItem] | None = Field(default=None, min_length=1)
-    call_today: list[SignItem] | None = Field(default=None, min_length=1)
-    next_visit: list[SignItem] | None = Field(default=None, min_length=1)
-
-    @model_validator(mode="after")
-    def _has_a_level(self) -> Triage:
-        if not (self.emergency or self.call_today or self.next_visit):
-            raise ValueError("a triage block needs at least one of emergency, call_today, next_visit")
-        return self
-
-    def includes(self) -> Iterator[tuple[str, int, str]]:
-        """(level, index, list id) of every `include:` in this block."""
-        for level in TRIAGE_LEVEL_NAMES:
-            for index, item in enumerate(getattr(self, level) or []):
-                if isinstance(item, Include):
-                    yield level, index, item.include
-
-    def levels(self) -> list[TriageLevel]:
-        """The levels present, most urgent first, with shared lists resolved (resolve_triage must have run)."""
-        found = []
-        for name in TRIAGE_LEVEL_NAMES:
-            groups: list[SignGroup] = []
-            for item in getattr(self, name) or []:
-                if isinstance(item, SignList):
-                    groups.append(SignGroup(item.title, tuple(item.signs), item.why, item.note, item.summary))
-                elif isinstance(item, Include):
-                    raise LookupError(f"the shared sign list '{item.include}' was not resolved")
-                elif groups and groups[-1].title is None:
-                    groups[-1] = SignGroup(None, groups[-1].signs + (item,))
-                else:
-                    groups.append(SignGroup(None, (item,)))
-            if groups:
-                found.append(TriageLevel(name, tuple(groups)))
-        return found
-
-
-class SignList(StrictModel):
-    """A list of warning signs shared by several handouts (reference/warning-signs.yaml).
-
-    The list names its level, so every handout that includes it gives the same signs the same timing, and says in
-    one sentence why acting fast matters.
-    """
-
-    id: Identifier
-    level: Literal["emergency", "call_today", "next_visit"]
-    title: ShortText = Field(description="shown above the list when a level holds more than one group of signs")
-    why: Text | None = Field(default=None, description="one sentence: why acting fast matters")
-    note: Text | None = Field(default=None, description="what to do for these signs besides the level's action, "
-                                                          "printed above them")
-    summary: ShortText | None = Field(default=None, description="the signs in a few words, for page 1's emergency "
-                                                                 "box (emergency lists)")
-    signs: list[Text] = Field(min_length=1)
-
-
-class SignLists(StrictModel):
-    lists: list[SignList] = Field(min_length=1)
-
-
-class Image(StrictModel):
-    """A picture from the project's images/ folder. Its alt text is what a screen reader says instead."""
-
-    file: Annotated[str, Field(min_length=1, max_length=200,
-                               description="path inside the project, e.g. images/spine.png")]
-    alt: Text
-    caption: Text | None = Field(default=None, description="printed under the picture: what it shows, in words")
-
-
-# The triage levels a quick-reference card prints: the ones that cannot wait for the next visit.
-URGENT_LEVELS = ("emergency", "call_today")
-
-BLOCK_TYPES = ("paragraph", "bullets", "triage", "questions", "notes", "image")
-
-
-class Block(StrictModel):
-    """One block of a section; the single key names its type (`- paragraph: ...`)."""
-
-    model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
-
-    paragraph: Text | None = None
-    bullets: list[Text] | None = Field(default=None, min_length=1)
-    triage: Triage | None = None
-    questions: list[Text] | None = Field(default=None, min_length=1)
-    notes: int | None = Field(default=None, ge=1, le=20, description="number of write-in lines")
-    image: Image | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _exactly_one_type(cls, data: object) -> object:
-        if isinstance(data, dict) and len(data) != 1:
-            keys = ", ".join(map(str, data)) or "nothing"
-            raise ValueError(f"a block has exactly one key naming its type ({', '.join(BLOCK_TYPES)}); found {keys}")
-        return data
-
-    @property
-    def kind(self) -> str:
-        return next(name for name in BLOCK_TYPES if getattr(self, name) is not None)
-
-    @property
-    def value(self):
-        return getattr(self, self.kind)
-
-
 class Section(StrictModel):
     heading: ShortText
-    blocks: list[Block] = Field(min_length=1)
+    blocks: list[AnyBlock] = Field(min_length=1, description="the section's content in reading order; each block "
+                                   "is one key naming its type: " + ", ".join(BLOCK_TYPES))
 
 
 class Handout(StrictModel):
@@ -220,10 +63,13 @@ class Handout(StrictModel):
                                   "about this handout's topic; default: the first source with an address")
     sections: list[Section] = Field(min_length=1)
 
+    def triage_blocks(self) -> list[TriageBlock]:
+        """Every triage block, in reading order."""
+        return [block for section in self.sections for block in section.blocks if isinstance(block, TriageBlock)]
+
     def triage_levels(self) -> list[TriageLevel]:
         """Every level of every triage block, in reading order."""
-        return [level for section in self.sections for block in section.blocks if block.triage
-                for level in block.triage.levels()]
+        return [level for block in self.triage_blocks() for level in block.triage.levels()]
 
     def most_urgent_level(self) -> str | None:
         names = {level.name for level in self.triage_levels()}
@@ -231,16 +77,16 @@ class Handout(StrictModel):
 
     def emergency_summaries(self) -> list[str]:
         """Page 1's emergency box names these: the emergency lists' summaries (or titles), in order."""
-        return list(dict.fromkeys(group.summary or group.title for level in self.triage_levels()
-                                  if level.name == "emergency" for group in level.groups
-                                  if group.summary or group.title))
+        return list(dict.fromkeys(summary for block in self.triage_blocks()
+                                  for summary in block.triage.emergency_summaries()))
 
     def urgent_signs(self) -> list[str]:
         """The emergency and call-today warning signs of every triage block: what a quick-reference card prints."""
         return [sign for level in self.triage_levels() if level.name in URGENT_LEVELS for sign in level.signs]
 
-    def texts(self) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
-        """Every piece of printed content in reading order, as (key path, kind, text)."""
+    def texts(self) -> Iterator[PrintedText]:
+        """Every piece of printed content in reading order, as (key path, kind, text); each block declares its own
+        (Block.texts)."""
         yield ("title",), "title", self.title
         if self.subtitle:
             yield ("subtitle",), "subtitle", self.subtitle
@@ -249,25 +95,7 @@ class Handout(StrictModel):
         for s, section in enumerate(self.sections):
             yield ("sections", s, "heading"), "heading", section.heading
             for b, block in enumerate(section.blocks):
-                loc = ("sections", s, "blocks", b, block.kind)
-                if block.paragraph is not None:
-                    yield loc, "paragraph", block.paragraph
-                if block.image is not None and block.image.caption:
-                    yield loc + ("caption",), "caption", block.image.caption
-                for kind, items in (("bullet", block.bullets), ("question", block.questions)):
-                    for i, item in enumerate(items or []):
-                        yield loc + (i,), kind, item
-                if block.triage is not None:
-                    for level in block.triage.levels():
-                        for i, item in enumerate(getattr(block.triage, level.name)):
-                            texts = item.signs if isinstance(item, SignList) else [item]
-                            for text in texts:
-                                yield loc + (level.name, i), "sign", text
-                        for text in (*level.notes, *level.why):
-                            yield loc + (level.name,), "why", text
-                        if level.name == "emergency":
-                            for text in self.emergency_summaries():
-                                yield loc + (level.name,), "summary", text
+                yield from block.texts(("sections", s, "blocks", b))
 
 
 class Source(StrictModel):
@@ -363,7 +191,7 @@ def resolve_triage(handout: Handout, lists: Mapping[str, SignList]) -> Handout:
     for section in handout.sections:
         blocks = []
         for block in section.blocks:
-            if block.triage is not None:
+            if isinstance(block, TriageBlock):
                 update = {level: [lists.get(item.include, item) if isinstance(item, Include) else item
                                   for item in getattr(block.triage, level)]
                           for level in TRIAGE_LEVEL_NAMES if getattr(block.triage, level)}

@@ -83,7 +83,7 @@ def render_html(
         urgent_levels=URGENT_LEVELS,
         first_level=handout.most_urgent_level(),
         handout_summaries=handout.emergency_summaries(),
-        signs_block=next((b.triage for sec in handout.sections for b in sec.blocks if b.triage), None),
+        signs_block=next((b.triage for b in handout.triage_blocks()), None),
         chunks_of=lambda level: chunks_of(level, splits),
         online=online_link(clinic, sources, handout.read_more, load_locale(handout.language)),
     )

@@ -17,9 +17,14 @@ def test_schema_check_command_agrees(capsys):
 def test_schema_rejects_unknown_keys_and_names_the_block_types():
     schema = json.loads(schema_text())
     assert schema["additionalProperties"] is False
-    block = schema["$defs"]["Block"]
-    assert block["additionalProperties"] is False and block["maxProperties"] == 1
-    assert set(block["properties"]) == {"paragraph", "bullets", "triage", "questions", "notes", "image"}
+    # A block is one of six shapes, each exactly one key: the key naming its type.
+    shapes = [schema["$defs"][ref["$ref"].removeprefix("#/$defs/")]
+              for ref in schema["$defs"]["Section"]["properties"]["blocks"]["items"]["oneOf"]]
+    assert [list(shape["properties"]) for shape in shapes] == [
+        ["paragraph"], ["bullets"], ["triage"], ["questions"], ["notes"], ["image"]]
+    for shape in shapes:
+        assert shape["additionalProperties"] is False and shape["required"] == list(shape["properties"])
+        assert shape["description"]  # what an editor shows beside the key
 
 
 def test_every_shipped_handout_points_its_editor_at_the_schema():

@@ -84,10 +84,14 @@ class TriageBlock(Block):
     triage: Triage
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
-        """Each level's signs, then its notes and why acting fast matters; the emergency level also names the
-        summaries page 1's emergency box prints."""
+        """Each level's group titles (printed when it has several titled groups), its signs, then its notes and why
+        acting fast matters; the emergency level also names the summaries page 1's emergency box prints."""
         for level in self.triage.levels():
             where = loc + ("triage", level.name)
+            titles = [group.title for group in level.groups if group.title]
+            if len(titles) > 1:  # the rule careprint.paginate uses to print them
+                for title in titles:
+                    yield where, "heading", title
             for index, item in enumerate(getattr(self.triage, level.name)):
                 for sign in item.signs if isinstance(item, SignList) else [item]:
                     yield where + (index,), "sign", sign

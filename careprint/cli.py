@@ -20,6 +20,7 @@ from pathlib import Path
 from . import __version__
 from .arguments import parser
 from .problems import CareprintError, GateStopped, UsageError
+from .problems import tally as _tally
 from .project import ALL_EDITIONS, EDITIONS, Project
 
 
@@ -151,7 +152,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(str(problem), file=sys.stderr)
     print("\n".join(format_readability(result.readability)))
     verdict = "failed" if result.failed else "passed"
-    tally = pipeline.tally(problems, args.strict) if problems else "no problems found"
+    tally = _tally(problems, args.strict) if problems else "no problems found"
     print(f"{len(library.handouts)} handouts checked: {tally}; {verdict}")
     return 1 if result.failed else 0
 

@@ -71,7 +71,7 @@ def pdf_text(path: Path) -> str:
 
 
 def test_every_block_types_text_is_in_the_built_pdf(tmp_path):
-    from careprint.build import build
+    from careprint.pipeline import build
     from careprint.library import load_library
 
     library = load_library(Project(handouts_dir=EVERY_BLOCK))

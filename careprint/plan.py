@@ -115,7 +115,8 @@ def shared_fingerprint(project: Project, edition: str, paper: str) -> str:
     digest = hashlib.sha256(f"{edition}\0{paper}\0{code_fingerprint()}\0".encode())
     root = project.root
     _hash_files(digest, [p for p in project.templates.rglob("*") if p.is_file()], root)
-    _hash_files(digest, [project.styles / "base.css", project.styles / f"{edition}.css"], root)
+    _hash_files(digest, [project.styles / "base.css", project.styles / f"{edition}.css",
+                         project.styles / "paper" / f"{paper}.css", *project.styles.glob("fonts/*.css")], root)
     # The glossary prints nothing, but the content check that every build runs depends on it.
     _hash_files(digest, [project.sources, project.glossary, project.warning_signs, project.clinic], root)
     return digest.hexdigest()

@@ -108,12 +108,22 @@ def test_the_english_footer_is_unchanged():
     assert load_locale("en").words.page_number_parts == ("Page\u00a0", " of\u00a0", "")
 
 
+def test_the_packet_page_words_surround_the_number_with_the_total_filled_in(tmp_path):
+    assert load_locale("en").packet.page_number_parts(16) == ("Packet page ", " of 16")
+    folder = _locale_copy(tmp_path, lambda data: data["packet"].update(page_number="{total} pages, this is {page}"))
+    assert load_locale("en", folder).packet.page_number_parts(16) == ("16 pages, this is ", "")
+    css = re.sub(r"/\*.*?\*/", "", (ROOT / "styles" / "packet.css").read_text(encoding="utf-8"), flags=re.S)
+    assert "Packet page" not in css and 'content: "' not in css
+
+
 @pytest.mark.parametrize("change,key", [
     (lambda data: data["triage"]["call_today"].pop("action"), "triage.call_today.action"),
     (lambda data: data["words"].pop("write_in"), "words.write_in"),
     (lambda data: data["packet"].update(cover_subtitle="Extra"), "packet.cover_subtitle"),
     (lambda data: data["plain_language"].update(word="[a-z"), "plain_language.word"),
     (lambda data: data["words"].update(page_number="Page {page}"), "words.page_number"),
+    (lambda data: data["packet"].update(page_number="Packet page {page}"), "packet.page_number"),
+    (lambda data: data["packet"].update(page_number="{page} of {total} ({pages})"), "packet.page_number"),
     (lambda data: data["fonts"].update(Latin="Comic Sans"), ""),
 ])
 def test_a_locale_mistake_names_the_file_and_key(tmp_path, change, key):

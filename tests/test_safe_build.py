@@ -6,6 +6,7 @@ import hashlib
 import http.server
 import io
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pdfplumber
 import pikepdf
+import pytest
 
 from careprint.cli import main
 
@@ -96,6 +98,24 @@ def test_a_file_outside_the_project_named_in_a_template_is_refused(project_copy,
     assert result.returncode == 1
     assert "etc/hostname: refused, only files inside the project may be used" in result.stderr
     assert not (tmp_path / "out" / "large-print" / "hypercalcemia.pdf").exists()
+
+
+def test_font_addresses_reach_only_the_font_package(tmp_path):
+    from careprint.render import make_fetcher
+
+    fetcher = make_fetcher(tmp_path)
+    regular = fetcher.fetch("font:atkinson-hyperlegible/AtkinsonHyperlegible-Regular.ttf").read()
+    assert regular[:4] == b"\0\1\0\0"  # a TrueType font, from the package
+    for url, why in [
+        ("font:atkinson-hyperlegible/../../../../../../etc/hostname", "the file is outside the font package"),
+        ("font:atkinson-hyperlegible//etc/hostname", "the file is outside the font package"),
+        ("font:/etc/hostname", "careprint has no font folder ''"),
+        ("font:other-family/Other.ttf", "careprint has no font folder 'other-family'"),
+        ("file:///careprint/fonts/AtkinsonHyperlegible-Regular.ttf", "only files inside the project may be used"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(why)):
+            fetcher.fetch(url)
+    assert fetcher.served == {}  # font files are hashed with careprint's code, not listed as project files
 
 
 def test_same_input_gives_the_same_bytes_from_two_folders(project_copy, tmp_path):

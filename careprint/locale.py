@@ -235,4 +235,7 @@ def _load(language: str, folder: Path) -> Locale:
         raise ContentError([Problem(shown, None, "", f"there is no locale file for the language {language!r}",
                                     "add one, copied from careprint/locales/en.yaml, with every word translated")])
     locale, _ = load_model(path, Locale, shown)
+    if locale.language != language:  # it is every page's lang attribute (templates/base.html.j2)
+        raise ContentError([Problem(shown, None, "language", f"the file says language {locale.language!r}, but it "
+                                    f"is the locale file for {language!r}", f"write language: {language}")])
     return locale

@@ -141,6 +141,14 @@ def test_a_language_without_a_locale_file_is_named(tmp_path):
         load_locale("fr", tmp_path / "locales")
 
 
+def test_a_locale_file_must_be_for_its_own_language(tmp_path):
+    """Its language is every page's lang attribute, which a screen reader reads the page in."""
+    (tmp_path / "locales").mkdir()
+    shutil.copy(LOCALE_DIR / "en.yaml", tmp_path / "locales" / "fr.yaml")
+    with pytest.raises(ContentError, match="says language 'en', but it is the locale file for 'fr'"):
+        load_locale("fr", tmp_path / "locales")
+
+
 def test_a_changed_locale_file_changes_the_build_fingerprint(tmp_path, monkeypatch):
     """An incremental build must remake every PDF when a printed word changes."""
     from careprint import plan

@@ -77,7 +77,7 @@ def test_no_request_reaches_a_server_named_in_content_or_templates(project_copy,
         assert "is a web address; careprint never fetches from the network" in capsys.readouterr().err
         # In a template or stylesheet: refused by the fetcher, and that PDF fails.
         handout.write_text(handout.read_text().split("      - image:")[0])
-        template = project_copy / "templates" / "blocks" / "key_messages.html.j2"
+        template = project_copy / "templates" / "sections" / "key_messages.html.j2"
         template.write_text(template.read_text() + f'<img src="{address}" alt="remote">\n')
         style = project_copy / "styles" / "base.css"
         style.write_text(style.read_text() + f'\nbody {{ background-image: url("{address}"); }}\n')
@@ -92,7 +92,7 @@ def test_no_request_reaches_a_server_named_in_content_or_templates(project_copy,
 
 
 def test_a_file_outside_the_project_named_in_a_template_is_refused(project_copy, tmp_path):
-    template = project_copy / "templates" / "blocks" / "key_messages.html.j2"
+    template = project_copy / "templates" / "sections" / "key_messages.html.j2"
     template.write_text(template.read_text() + '<link rel="attachment" href="../../../../etc/hostname">\n')
     result = run_build(project_copy, tmp_path / "out", "--handout", "hypercalcemia", "--edition", "large-print")
     assert result.returncode == 1
@@ -147,7 +147,7 @@ def test_a_failing_build_leaves_the_previous_pdfs_byte_identical(project_copy, t
     before = hashes(out)
     manifest_before = (out / "manifest.json").read_bytes()
     # Break rendering for every PDF: a template names an image that does not exist.
-    template = project_copy / "templates" / "blocks" / "key_messages.html.j2"
+    template = project_copy / "templates" / "sections" / "key_messages.html.j2"
     template.write_text(template.read_text() + '<img src="images/missing.png" alt="missing">\n')
     result = run_build(project_copy, out)
     assert result.returncode == 1

@@ -73,15 +73,7 @@ def per_pdf_times(handouts_dir: Path, samples: int) -> dict[str, float]:
     from careprint.build import verify_render
     from careprint.library import load_library
     from careprint.project import EDITIONS, PAPER_SIZES, Project
-    from careprint.render import (
-        PROJECT_URL,
-        font_face_css,
-        jinja_environment,
-        make_fetcher,
-        page_size_css,
-        render_html,
-        render_pdf,
-    )
+    from careprint.render import PROJECT_URL, Renderer, jinja_environment, make_fetcher, render_html, render_pdf
 
     library = load_library(Project(handouts_dir=handouts_dir))
     env = jinja_environment(library.project.templates)
@@ -95,12 +87,10 @@ def per_pdf_times(handouts_dir: Path, samples: int) -> dict[str, float]:
                     continue
                 html = render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env)
                 fetcher = make_fetcher(library.project.root)
+                texts = Renderer(library.project, edition, PAPER_SIZES["letter"], font_config).sheets
                 start = time.perf_counter()
                 sheets = [CSS(string=text, base_url=PROJECT_URL + "styles/", font_config=font_config,
-                              url_fetcher=fetcher)
-                          for text in (font_face_css(), (library.project.styles / "base.css").read_text(),
-                                       (library.project.styles / f"{name}.css").read_text(),
-                                       page_size_css(PAPER_SIZES["letter"]))]
+                              url_fetcher=fetcher) for text in texts]
                 HTML(string=html, base_url=PROJECT_URL, url_fetcher=fetcher).render(
                     stylesheets=sheets, font_config=font_config).write_pdf(pdf_variant="pdf/ua-1")
                 middle = time.perf_counter()

@@ -212,7 +212,7 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
 
     locale = load_locale(DEFAULT_LANGUAGE)
     levels = {name: about.model_dump() for name, about in locale.triage.items()} if levels is None else levels
-    icons_file = project.shown(project.templates / "blocks" / "_icons.html.j2")
+    icons_file = project.shown(project.templates / "macros" / "icons.html.j2")
     triage_file = project.shown(project.templates / "blocks" / "triage.html.j2")
     labels_file = f"careprint/locales/{locale_file(DEFAULT_LANGUAGE).name}"
     problems: list[Problem] = []
@@ -236,7 +236,7 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
     # Lenient about everything but the triage data: the block may use clinic settings this check does not supply.
     env = jinja_environment(project.templates).overlay(undefined=ChainableUndefined)
     try:
-        icons = env.get_template("blocks/_icons.html.j2").module
+        icons = env.get_template("macros/icons.html.j2").module
         seen_shapes: dict[str, str] = {}
         for level, about in levels.items():
             svg = str(icons.triage(level, about.get("symbol", "")))
@@ -257,7 +257,7 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
 
         block = SimpleNamespace(triage=SimpleNamespace(
             levels=lambda: [TriageLevel(level, (SignGroup(None, ("a sign",)),)) for level in levels]))
-        wrapper = env.from_string('{% import "blocks/_icons.html.j2" as icons %}{% include "blocks/triage.html.j2" %}')
+        wrapper = env.from_string('{% import "macros/icons.html.j2" as icons %}{% include "blocks/triage.html.j2" %}')
         html = wrapper.render(block=block, locale=SimpleNamespace(words=locale.words, triage=levels),
                               chunks_of=lambda level: chunks_of(level, None))
     except TemplateError as exc:

@@ -27,6 +27,20 @@ def font_files(family: str) -> dict[int, str]:
     return FONT_FAMILIES[family]
 
 
+def font_key(family: str) -> str:
+    """'Atkinson Hyperlegible' -> 'atkinson-hyperlegible': how the family's stylesheet and font addresses name it."""
+    return "-".join(family.lower().split())
+
+
+def font_stylesheet(family: str) -> str:
+    """The family's @font-face sheet under styles/ (loaded before base.css): static CSS, never written here."""
+    return f"fonts/{font_key(family)}.css"
+
+
+# `font:<key>/<file>` in a font stylesheet -> that file in the family's package (careprint.render's fetcher).
+FONT_FOLDERS = {font_key(family): FONT_DIR for family in FONT_FAMILIES}
+
+
 @lru_cache(maxsize=1)
 def covered_characters() -> frozenset[int]:
     """The characters both faces can print (their cmaps), read once with fontTools."""

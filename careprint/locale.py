@@ -147,8 +147,23 @@ class PacketWords(_Strict):
     contents_heading: Words
     contents_page: Words
     contents_hint: Words
-    page_number: Words
+    page_number: Words = Field(description="the packet page number at the top of each page, with {page} and "
+                                           "{total} (the packet's page count) once each, in either order")
     fields: CoverFields
+
+    @field_validator("page_number")
+    @classmethod
+    def _page_fields(cls, value: str) -> str:
+        if sorted(re.findall(r"\{[^{}]*\}", value)) != ["{page}", "{total}"] or value.count("{") != 2 or \
+                value.count("}") != 2:
+            raise ValueError("must hold {page} and {total}, once each, and no other {field}")
+        return value
+
+    def page_number_parts(self, total: int) -> tuple[str, str]:
+        """The words before and after the packet page number, the page count filled in: the stylesheet puts the
+        page counter between them (packet.css, @top-right), so no CSS is written from Python."""
+        before, after = self.page_number.split("{page}")
+        return before.format(total=total), after.format(total=total)
 
 
 class Locale(_Strict):
@@ -220,4 +235,7 @@ def _load(language: str, folder: Path) -> Locale:
         raise ContentError([Problem(shown, None, "", f"there is no locale file for the language {language!r}",
                                     "add one, copied from careprint/locales/en.yaml, with every word translated")])
     locale, _ = load_model(path, Locale, shown)
+    if locale.language != language:  # it is every page's lang attribute (templates/base.html.j2)
+        raise ContentError([Problem(shown, None, "language", f"the file says language {locale.language!r}, but it "
+                                    f"is the locale file for {language!r}", f"write language: {language}")])
     return locale

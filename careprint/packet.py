@@ -3,7 +3,8 @@
 The packet is a cover page followed by the chosen handouts, each exactly as its single PDF (same template, same
 stylesheets, same footer counting "Page 2 of 5" inside the handout), each starting on a right-hand (odd) page so
 that a double-sided print can be split by handout. A back page left empty says so in words. Every page also shows
-"Packet page 7 of 16" at the top, the numbers the cover's list of contents uses.
+"Packet page 7 of 16" at the top, the numbers the cover's list of contents uses (styles/packet.css, from where each
+part starts, written into the part's HTML: careprint.render.PacketPage).
 
 Each part is laid out as its own WeasyPrint document and the pages are joined into one PDF (Document.copy), so
 each handout keeps its own page count and nothing in CSS has to restart counters. The parts are laid out twice:
@@ -33,7 +34,7 @@ from .paginate import layout_keeping_levels_whole
 from .problems import Problem, UsageError, on_page, plural
 from .project import ALL_EDITIONS, PAPER_SIZES, Edition
 from .readback import PdfFacts
-from .render import Renderer, jinja_environment, render_html
+from .render import PacketPage, Renderer, jinja_environment, render_html
 from .write import LOCK_NAME, MANIFEST_NAME, TEMPORARY, load_manifest, output_lock, path_problem, write_atomic
 
 MAX_DETAIL_CHARS = 120
@@ -129,19 +130,6 @@ class PacketOutcome:
         return not self.problems
 
 
-def page_header_css(first_page: int, pages: int, total: int, size_pt: float, locale: Locale) -> str:
-    """The packet page number ("N of M", in the locale's words) at the top right of each page of one part (margin
-    boxes do not move the content)."""
-    rules = [
-        f"@page {{ @top-right {{ font-family: '{locale.font_family}'; font-weight: 700; color: #000000; "
-        f"font-size: {size_pt:g}pt; line-height: 1.2; white-space: nowrap; text-align: right; }} }}"
-    ]
-    rules += [f'@page :nth({n}) {{ @top-right {{ content: '
-              f'"{locale.packet.page_number.format(page=first_page + n - 1, total=total)}"; }} }}'
-              for n in range(1, pages + 1)]
-    return "\n".join(rules)
-
-
 def _paginate(parts: list[Part]) -> int:
     """Give each part its first packet page, adding blank backs so that each handout starts on an odd page."""
     laid_out: list[Part] = []
@@ -176,11 +164,11 @@ def build_packet(
     env = jinja_environment(library.project.templates)
     fields = cover_fields(library, patient, locale)
 
-    def cover_html(starts: dict[str, int]) -> str:
+    def cover_html(starts: dict[str, int], packet_page: PacketPage | None = None) -> str:
         contents = [{"title": item.handout.title, "page": starts.get(item.handout.id, 0)} for item in items]
         return env.get_template("packet_cover.html.j2").render(
             title=locale.packet.cover_title, clinic=library.clinic, edition=edition, contents=contents,
-            fields=fields, fillable=fillable, locale=locale, first_level=None)
+            fields=fields, fillable=fillable, locale=locale, first_level=None, packet_page=packet_page)
 
     # First layout: count the pages of each part (the cover with placeholder page numbers of the same width).
     parts = [Part("cover", html=cover_html({item.handout.id: 10 for item in items}))]
@@ -195,15 +183,19 @@ def build_packet(
     outcome.starts = {part.item.handout.id: part.first_page for part in parts if part.kind == "handout"}
 
     # Second layout: the real page numbers on the cover and at the top of every page.
-    blank_html = env.get_template("packet_blank.html.j2").render(locale=locale)
     layout_problems: list[Problem] = []
     for part in parts:
+        packet_page = PacketPage(part.first_page, total)
         if part.kind == "cover":
-            part.html = cover_html(outcome.starts)
+            part.html = cover_html(outcome.starts, packet_page)
         elif part.kind == "blank":
-            part.html = blank_html
-        header = page_header_css(part.first_page, part.pages, total, edition.min_glyph_pt, locale)
-        part.document = renderer.layout(part.html, header)
+            part.html = env.get_template("packet_blank.html.j2").render(
+                locale=locale, clinic=library.clinic, packet_page=packet_page)
+        else:
+            handout = part.item.handout
+            part.html = render_html(handout, edition, library.clinic, library.sources_of(handout), env, part.splits,
+                                    packet_page=packet_page)
+        part.document = renderer.layout(part.html)
         if len(part.document.pages) != part.pages:
             layout_problems.append(on_page(
                 part.first_page, f"the {part.kind} starting here took {len(part.document.pages)} pages the second "

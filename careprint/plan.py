@@ -117,7 +117,7 @@ def shared_fingerprint(project: Project, edition: str, paper: str) -> str:
     digest = hashlib.sha256(f"{edition}\0{paper}\0{code_fingerprint()}\0".encode())
     root = project.root
     about = ALL_EDITIONS[edition]
-    _hash_files(digest, format_named(about.format).inputs(project, about), root)
+    _hash_files(digest, format_named(about.format).inputs(project, about, paper), root)
     # The glossary prints nothing, but the content check that every build runs depends on it.
     _hash_files(digest, [project.sources, project.glossary, project.warning_signs, project.clinic], root)
     return digest.hexdigest()

@@ -2,7 +2,9 @@
 
 Rendering is the only stage that touches WeasyPrint. It reads nothing but the project's own files and the font
 package (see ProjectFetcher), sets every text in Atkinson Hyperlegible, and turns anything WeasyPrint logs into a
-build error, because WeasyPrint otherwise carries on silently with missing images or fallback fonts.
+build error, because WeasyPrint otherwise carries on silently with missing images or fallback fonts. Every
+stylesheet is a static file under styles/ (the font family's @font-face sheet, base.css, the edition's, the paper
+size's), chosen here by name: no CSS is written in Python.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from urllib.parse import unquote, urlparse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .files import MiB, describe_os_error, read_file, read_text, real_path
-from .fonts import FONT_DIR, font_files
+from .fonts import FONT_FOLDERS, font_stylesheet
 from .locale import DEFAULT_LANGUAGE, Locale, load_locale
 from .model import URGENT_LEVELS, Clinic, Handout, Source
-from .project import Edition, Project
+from .project import PAPER_SIZES, Edition, Project
 
 
 def status_line(handout: Handout) -> str:
@@ -35,18 +37,21 @@ def footer_status(handout: Handout) -> str:
     return load_locale(handout.language).footer_status(handout.version, handout.review)
 
 
-def font_face_css(family: str) -> str:
-    faces = []
-    for weight, name in font_files(family).items():
-        faces.append(
-            f"@font-face {{ font-family: '{family}'; font-weight: {weight}; font-style: normal; "
-            f"src: url('{FONTS_URL}{name}'); }}"
-        )
-    return "\n".join(faces)
+def paper_stylesheet(paper: str) -> str:
+    """The sheet under styles/ that sets the paper size, for a --paper name ('a4') or its CSS size ('A4')."""
+    for name, size in PAPER_SIZES.items():
+        if paper in (name, size):
+            return f"paper/{name}.css"
+    raise ValueError(f"careprint has no paper size {paper!r}; it has {', '.join(PAPER_SIZES)}")
 
 
-def page_size_css(paper: str) -> str:
-    return f"@page {{ size: {paper}; }}"
+@dataclass(frozen=True)
+class PacketPage:
+    """Where one part of a discharge packet starts, and the packet's page count: templates/base.html.j2 writes them
+    into the part's <html> element, and styles/packet.css prints "Packet page N of M" from there."""
+
+    first: int
+    total: int
 
 
 def jinja_environment(templates: Path) -> Environment:
@@ -66,8 +71,10 @@ def render_html(
     sources: list[Source],
     env: Environment,
     splits=None,
+    packet_page: PacketPage | None = None,
 ) -> str:
-    """The handout as HTML; `splits` cuts warning levels too long for one page (careprint.paginate)."""
+    """The handout as HTML; `splits` cuts warning levels too long for one page (careprint.paginate), and
+    `packet_page` numbers its pages through a discharge packet (careprint.packet)."""
     from .paginate import chunks_of
     from .qr import online_link
 
@@ -86,6 +93,7 @@ def render_html(
         signs_block=next((b.triage for b in handout.triage_blocks()), None),
         chunks_of=lambda level: chunks_of(level, splits),
         online=online_link(clinic, sources, handout.read_more, load_locale(handout.language)),
+        packet_page=packet_page,
     )
 
 
@@ -114,7 +122,11 @@ PICTURE_ADVICE = "open it in an image program and save it again as PNG, JPEG or 
 
 
 def _shown_url(url: object) -> str:
-    return str(url).replace(PROJECT_URL, "").replace(FONTS_URL, "fonts/")
+    """A resource address as a user should see it: a project file from the project, a font as fonts/..."""
+    text = str(url)
+    if text.startswith(PROJECT_URL):
+        return text.removeprefix(PROJECT_URL)
+    return "fonts/" + text.removeprefix(FONTS_URL) if text.startswith(FONTS_URL) else text
 
 
 def picture_cause(error: BaseException) -> str:
@@ -148,9 +160,10 @@ def describe_record(record: logging.LogRecord) -> str | None:
 
 
 # Files are served under fixed virtual addresses, not their real paths: WeasyPrint names resources after their
-# URL, so real paths would make the PDF bytes depend on the folder the project was checked out in.
+# URL, so real paths would make the PDF bytes depend on the folder the project was checked out in. Font files are
+# named `font:<family key>/<file>` in the font stylesheets (styles/fonts/, careprint.fonts.FONT_FOLDERS).
 PROJECT_URL = "file:///careprint/project/"
-FONTS_URL = "file:///careprint/fonts/"
+FONTS_URL = "font:"
 
 
 MAX_RESOURCE_BYTES = 32 * MiB  # a picture, a stylesheet or a font file
@@ -168,7 +181,21 @@ def make_fetcher(project_root: Path):
     class BytesResponse(URLFetcherResponse):
         path = None  # the bytes fetched are the only source: nothing is read again from the disk
 
-    roots = {PROJECT_URL: real_path(project_root), FONTS_URL: real_path(FONT_DIR)}
+    project = real_path(project_root)
+    font_folders = {key: real_path(folder) for key, folder in FONT_FOLDERS.items()}
+
+    def local_file(url: str) -> tuple[Path, Path] | str:
+        """The folder a URL may be served from and the file it names there, or why it is refused."""
+        if url.startswith(PROJECT_URL):
+            return project, real_path(project / unquote(urlparse(url).path.removeprefix(urlparse(PROJECT_URL).path)))
+        if url.startswith(FONTS_URL):
+            key, _, name = unquote(urlparse(url).path).partition("/")
+            if key not in font_folders:
+                return f"careprint has no font folder {key!r}"
+            return font_folders[key], real_path(font_folders[key] / name)
+        if "://" in url and not url.startswith("file:"):
+            return "the network is never used"
+        return "only files inside the project may be used"
 
     class ProjectFetcher(URLFetcher):
         def __init__(self) -> None:
@@ -177,15 +204,13 @@ def make_fetcher(project_root: Path):
             self.served: dict[str, str] = {}
 
         def fetch(self, url: str, headers=None):
-            prefix = next((p for p in roots if url.startswith(p)), None)
-            if prefix is None:
-                why = "the network is never used" if "://" in url and not url.startswith("file:") else \
-                    "only files inside the project may be used"
-                return self._refuse(url, why)
-            root = roots[prefix]
-            path = real_path(root / unquote(urlparse(url).path.removeprefix(urlparse(prefix).path)))
+            found = local_file(url)
+            if isinstance(found, str):
+                return self._refuse(url, found)
+            root, path = found
             if not path.is_relative_to(root):
-                return self._refuse(url, "the file is outside the project")
+                where = "project" if root == project else "font package"
+                return self._refuse(url, f"the file is outside the {where}")
             if not os.path.lexists(path):
                 return self._refuse(url, "the file does not exist")
             try:
@@ -193,12 +218,12 @@ def make_fetcher(project_root: Path):
             except OSError as error:
                 return self._refuse(url, describe_os_error(error)[0])
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if prefix == PROJECT_URL:  # fonts are part of careprint's own fingerprint (plan.py)
+            if url.startswith(PROJECT_URL):  # fonts are part of careprint's own fingerprint (plan.py)
                 self.served[path.relative_to(root).as_posix()] = hashlib.sha256(body).hexdigest()
             return BytesResponse(url, body=body, headers={"Content-Type": content_type})
 
         def _refuse(self, url: str, why: str):
-            shown = url.replace(PROJECT_URL, "").replace(FONTS_URL, "fonts/")
+            shown = _shown_url(url)
             self.refused.append(f"{shown}: refused, {why}")
             raise ValueError(f"careprint refused {shown}: {why}")
 
@@ -220,10 +245,9 @@ class Renderer:
         self.font_config = font_config or FontConfiguration()
         self.fetcher = make_fetcher(project.root)
         self.collector = LogCollector()
-        names = ("base.css", f"{edition.name}.css", *extra_sheets)
         family = (locale or load_locale(DEFAULT_LANGUAGE)).font_family
-        self.sheets = [font_face_css(family), *(read_text(project.styles / name, 4 * MiB) for name in names),
-                       page_size_css(paper)]
+        names = (font_stylesheet(family), "base.css", f"{edition.name}.css", *extra_sheets, paper_stylesheet(paper))
+        self.sheets = [read_text(project.styles / name, 4 * MiB) for name in names]
 
     def _logging(self):
         import contextlib

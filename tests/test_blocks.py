@@ -71,8 +71,8 @@ def pdf_text(path: Path) -> str:
 
 
 def test_every_block_types_text_is_in_the_built_pdf(tmp_path):
-    from careprint.pipeline import build
     from careprint.library import load_library
+    from careprint.pipeline import build
 
     library = load_library(Project(handouts_dir=EVERY_BLOCK))
     handout = library.by_id["every-block"].handout

@@ -222,3 +222,23 @@ def test_the_glossary_and_a_moved_template_count_as_inputs(project_copy):
     partial = project_copy / "templates" / "blocks" / "notes.html.j2"
     partial.rename(project_copy / "templates" / "notes.html.j2")
     assert all(a != b for a, b in zip(after_glossary, hashes_now()))
+
+
+def test_the_font_and_paper_stylesheets_count_as_inputs(project_copy):
+    from careprint.plan import plan
+    from careprint.project import Project
+
+    project = Project(root=project_copy)
+
+    def hashes_now(paper: str) -> list[str]:
+        return [task.input_hash for task in plan(project, ["plain-language"], paper)]
+
+    letter, a4 = hashes_now("letter"), hashes_now("a4")
+    sheet = project_copy / "styles" / "paper" / "a4.css"
+    sheet.write_text(sheet.read_text() + "/* a designer's edit */\n")
+    assert hashes_now("letter") == letter  # another paper size's sheet is not an input
+    assert all(a != b for a, b in zip(a4, hashes_now("a4")))
+    a4 = hashes_now("a4")
+    fonts = project_copy / "styles" / "fonts" / "atkinson-hyperlegible.css"
+    fonts.write_text(fonts.read_text() + "/* a designer's edit */\n")
+    assert all(a != b for a, b in zip(letter + a4, hashes_now("letter") + hashes_now("a4")))

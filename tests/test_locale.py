@@ -108,12 +108,22 @@ def test_the_english_footer_is_unchanged():
     assert load_locale("en").words.page_number_parts == ("Page\u00a0", " of\u00a0", "")
 
 
+def test_the_packet_page_words_surround_the_number_with_the_total_filled_in(tmp_path):
+    assert load_locale("en").packet.page_number_parts(16) == ("Packet page ", " of 16")
+    folder = _locale_copy(tmp_path, lambda data: data["packet"].update(page_number="{total} pages, this is {page}"))
+    assert load_locale("en", folder).packet.page_number_parts(16) == ("16 pages, this is ", "")
+    css = re.sub(r"/\*.*?\*/", "", (ROOT / "styles" / "packet.css").read_text(encoding="utf-8"), flags=re.S)
+    assert "Packet page" not in css and 'content: "' not in css
+
+
 @pytest.mark.parametrize("change,key", [
     (lambda data: data["triage"]["call_today"].pop("action"), "triage.call_today.action"),
     (lambda data: data["words"].pop("write_in"), "words.write_in"),
     (lambda data: data["packet"].update(cover_subtitle="Extra"), "packet.cover_subtitle"),
     (lambda data: data["plain_language"].update(word="[a-z"), "plain_language.word"),
     (lambda data: data["words"].update(page_number="Page {page}"), "words.page_number"),
+    (lambda data: data["packet"].update(page_number="Packet page {page}"), "packet.page_number"),
+    (lambda data: data["packet"].update(page_number="{page} of {total} ({pages})"), "packet.page_number"),
     (lambda data: data["fonts"].update(Latin="Comic Sans"), ""),
 ])
 def test_a_locale_mistake_names_the_file_and_key(tmp_path, change, key):
@@ -128,6 +138,14 @@ def test_a_locale_mistake_names_the_file_and_key(tmp_path, change, key):
 def test_a_language_without_a_locale_file_is_named(tmp_path):
     shutil.copytree(LOCALE_DIR, tmp_path / "locales")
     with pytest.raises(ContentError, match="no locale file for the language 'fr'"):
+        load_locale("fr", tmp_path / "locales")
+
+
+def test_a_locale_file_must_be_for_its_own_language(tmp_path):
+    """Its language is every page's lang attribute, which a screen reader reads the page in."""
+    (tmp_path / "locales").mkdir()
+    shutil.copy(LOCALE_DIR / "en.yaml", tmp_path / "locales" / "fr.yaml")
+    with pytest.raises(ContentError, match="says language 'en', but it is the locale file for 'fr'"):
         load_locale("fr", tmp_path / "locales")
 
 

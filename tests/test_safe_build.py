@@ -6,6 +6,7 @@ import hashlib
 import http.server
 import io
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pdfplumber
 import pikepdf
+import pytest
 
 from careprint.cli import main
 
@@ -75,7 +77,7 @@ def test_no_request_reaches_a_server_named_in_content_or_templates(project_copy,
         assert "is a web address; careprint never fetches from the network" in capsys.readouterr().err
         # In a template or stylesheet: refused by the fetcher, and that PDF fails.
         handout.write_text(handout.read_text().split("      - image:")[0])
-        template = project_copy / "templates" / "blocks" / "key_messages.html.j2"
+        template = project_copy / "templates" / "sections" / "key_messages.html.j2"
         template.write_text(template.read_text() + f'<img src="{address}" alt="remote">\n')
         style = project_copy / "styles" / "base.css"
         style.write_text(style.read_text() + f'\nbody {{ background-image: url("{address}"); }}\n')
@@ -90,12 +92,30 @@ def test_no_request_reaches_a_server_named_in_content_or_templates(project_copy,
 
 
 def test_a_file_outside_the_project_named_in_a_template_is_refused(project_copy, tmp_path):
-    template = project_copy / "templates" / "blocks" / "key_messages.html.j2"
+    template = project_copy / "templates" / "sections" / "key_messages.html.j2"
     template.write_text(template.read_text() + '<link rel="attachment" href="../../../../etc/hostname">\n')
     result = run_build(project_copy, tmp_path / "out", "--handout", "hypercalcemia", "--edition", "large-print")
     assert result.returncode == 1
     assert "etc/hostname: refused, only files inside the project may be used" in result.stderr
     assert not (tmp_path / "out" / "large-print" / "hypercalcemia.pdf").exists()
+
+
+def test_font_addresses_reach_only_the_font_package(tmp_path):
+    from careprint.render import make_fetcher
+
+    fetcher = make_fetcher(tmp_path)
+    regular = fetcher.fetch("font:atkinson-hyperlegible/AtkinsonHyperlegible-Regular.ttf").read()
+    assert regular[:4] == b"\0\1\0\0"  # a TrueType font, from the package
+    for url, why in [
+        ("font:atkinson-hyperlegible/../../../../../../etc/hostname", "the file is outside the font package"),
+        ("font:atkinson-hyperlegible//etc/hostname", "the file is outside the font package"),
+        ("font:/etc/hostname", "careprint has no font folder ''"),
+        ("font:other-family/Other.ttf", "careprint has no font folder 'other-family'"),
+        ("file:///careprint/fonts/AtkinsonHyperlegible-Regular.ttf", "only files inside the project may be used"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(why)):
+            fetcher.fetch(url)
+    assert fetcher.served == {}  # font files are hashed with careprint's code, not listed as project files
 
 
 def test_same_input_gives_the_same_bytes_from_two_folders(project_copy, tmp_path):
@@ -127,7 +147,7 @@ def test_a_failing_build_leaves_the_previous_pdfs_byte_identical(project_copy, t
     before = hashes(out)
     manifest_before = (out / "manifest.json").read_bytes()
     # Break rendering for every PDF: a template names an image that does not exist.
-    template = project_copy / "templates" / "blocks" / "key_messages.html.j2"
+    template = project_copy / "templates" / "sections" / "key_messages.html.j2"
     template.write_text(template.read_text() + '<img src="images/missing.png" alt="missing">\n')
     result = run_build(project_copy, out)
     assert result.returncode == 1

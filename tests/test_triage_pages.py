@@ -196,7 +196,7 @@ def test_a_box_split_without_its_label_fails_the_build_and_keeps_the_previous_pd
 
 
 def test_page_one_without_the_emergency_box_fails_the_build(project_copy, tmp_path):
-    write(project_copy / "templates" / "blocks" / "get_help.html.j2", "")
+    write(project_copy / "templates" / "sections" / "get_help.html.j2", "")
     result = run_build(project_copy, "--out", str(tmp_path / "out"), "--handout", "hypercalcemia",
                        "--edition", "plain-language")
     assert result.returncode == 1

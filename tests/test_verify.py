@@ -477,10 +477,10 @@ def test_a_triage_level_without_a_label_is_found():
 def test_two_triage_levels_with_the_same_symbol_shape_are_found(tmp_path):
     project = styles_copy(tmp_path)
     # call_today now falls through to the calendar: the two levels differ only in colour.
-    edit(project.templates / "blocks" / "_icons.html.j2", '{% elif level == "call_today" %}',
+    edit(project.templates / "macros" / "icons.html.j2", '{% elif level == "call_today" %}',
          '{% elif level == "no-such-level" %}')
     assert [str(p) for p in check_triage_cues(project)] == [
-        "templates/blocks/_icons.html.j2: next_visit: triage levels call_today and next_visit have the same symbol "
+        "templates/macros/icons.html.j2: next_visit: triage levels call_today and next_visit have the same symbol "
         "shape (they differ only in colour) (draw a different shape for each level; a grey photocopy loses the "
         "colour)"]
 

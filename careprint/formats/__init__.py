@@ -43,7 +43,7 @@ class Format:
 
     name: str
     extension: str  # with its dot: ".pdf"
-    inputs: Callable[[Any, Any], list[Path]]  # (project, edition) -> files every output of the edition depends on
+    inputs: Callable[[Any, Any, str], list[Path]]  # (project, edition, paper) -> files all its outputs draw on
     maker: Callable[[Any, str], Maker]  # (library, paper) -> the working state for making its outputs
     manifest_facts: Callable[[Any], dict]  # measured facts -> what the manifest records besides path and hashes
 

@@ -13,10 +13,12 @@ from pathlib import Path
 from . import Format, Made
 
 
-def inputs(project, edition) -> list[Path]:
-    """Every template (a block partial may be used by any edition) and the edition's stylesheets."""
+def inputs(project, edition, paper: str) -> list[Path]:
+    """Every template (a block partial may be used by any edition), the edition's stylesheets, the paper's and the
+    fonts'."""
     templates = [path for path in project.templates.rglob("*") if path.is_file()]
-    return templates + [project.styles / "base.css", project.styles / f"{edition.name}.css"]
+    return templates + [project.styles / "base.css", project.styles / f"{edition.name}.css",
+                        project.styles / "paper" / f"{paper}.css", *project.styles.glob("fonts/*.css")]
 
 
 def manifest_facts(facts) -> dict:

@@ -1,199 +1,202 @@
-"""Check the stylesheets' colours and the triage cues before anything is rendered.
+"""The style gate: colour contrast and the triage cues, checked before any handout is rendered.
 
 Clear print asks for a contrast of at least 7:1 (WCAG 2 AAA) between every text colour and its background, and
 pages get photocopied in grey, so the three triage levels must never be told apart by colour alone: each needs its
 own word label and its own symbol shape. A stylesheet or template change can break either without any error from
-WeasyPrint, so every build runs these checks first and stops on a violation.
+WeasyPrint, so every command runs these checks first (the "style" stage of careprint.checks) and stops on a
+violation.
 
-The stylesheet check reads styles/base.css plus each edition's stylesheet with tinycss2, resolves var(--x) from
-the custom properties set on :root, and pairs each rule's `color` with its own background, else the backgrounds
-of rules that match its ancestors (`.key-messages` for `.key-messages li`), else the page (white unless html, body
-or @page set one). A background with no colour of its own is checked against the inherited text colour. Pairings
-that only arise on the page are caught by careprint.layout, which compares every laid-out text with the
-background it is painted on.
+Contrast is measured, not read from the CSS. For each edition the gate lays out a small built-in specimen handout
+(careprint.specimen: every block type, page section and triage level) with the project's real templates and
+stylesheets, and runs on it the walk that checks every PDF (careprint.layout.low_contrast): each painted text, and
+each triage symbol drawn in its text colour, against the background it is really on. So the colours compared are
+WeasyPrint's own, after the whole cascade (inherited colours, custom properties, a tinted box, the page footer);
+there is no second cascade here that could disagree with it. It costs a few tenths of a second per edition.
+
+WeasyPrint's computed style does not say which rule set a colour, so a problem points at the first line of the
+edition's stylesheet, else of base.css, that names the colour at fault, found by searching them for that colour
+(the message says so). The colour at fault is the text colour, unless the text is on a box's own background and
+its colour would pass on the white page: then it is the box's background.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-import tinycss2
-from tinycss2 import color3
-
-from .files import MiB, read_text
-from .layout import MIN_CONTRAST, contrast_ratio, hex_colour
-from .problems import CareprintError, Problem
-from .project import EDITIONS, Project
+from .colour import MIN_CONTRAST, contrast_ratio, hex_colour, over, srgba
+from .files import MiB, describe_os_error, read_text
+from .layout import LowContrast, _snippet
+from .problems import Problem
+from .project import ALL_EDITIONS, CARD, EDITIONS, Project
 
 WHITE = (1.0, 1.0, 1.0)
-BLACK = (0.0, 0.0, 0.0)
-PAGE_SELECTORS = ("html", ":root", "body", "@page")
 SHAPES = ("polygon", "polyline", "rect", "circle", "ellipse", "path", "line")
-
-
-class StyleError(CareprintError):
-    """The stylesheets or templates break a clear-print rule (contrast, or a triage level told only by colour)."""
-
-
-@dataclass
-class _Rule:
-    file: str
-    line: int
-    selector: str
-    color: tuple[float, float, float] | None = None
-    color_line: int = 0
-    background: tuple[float, float, float] | None = None
-
 MAX_STYLESHEET_BYTES = 4 * MiB
 
 
-def _declarations(tokens) -> list:
-    return tinycss2.parse_blocks_contents(tokens, skip_comments=True, skip_whitespace=True)
+def _colours_written(path: Path, shown: str) -> list[tuple[str, int, tuple[float, float, float, float]]]:
+    """(file, line, rgba) of every colour written in a stylesheet (names, #hex, rgb(), ...), comments left out."""
+    import tinycss2
+    from tinycss2.color4 import parse_color
+
+    found = []
+
+    def visit(tokens) -> None:
+        for token in tokens:
+            parsed = parse_color(token) if token.type in ("hash", "ident", "function") else None
+            if parsed is not None and not isinstance(parsed, str):
+                found.append((shown, token.source_line, srgba(parsed)))
+            elif token.type == "function":
+                visit(token.arguments)
+            elif getattr(token, "content", None):
+                visit(token.content)
+
+    visit(tinycss2.parse_component_value_list(read_text(path, MAX_STYLESHEET_BYTES), skip_comments=True))
+    return found
 
 
-def _resolve(tokens, variables: dict[str, list], depth: int = 0) -> list:
-    """Replace var(--x[, fallback]) with the custom property's value."""
-    out = []
-    for token in tokens:
-        if token.type == "function" and token.lower_name == "var" and depth < 20:
-            arguments = [t for t in token.arguments if t.type not in ("whitespace", "comment")]
-            name = arguments[0].value if arguments and arguments[0].type == "ident" else ""
-            if name in variables:
-                out += _resolve(variables[name], variables, depth + 1)
-            elif len(arguments) > 2:  # var(--x, fallback)
-                comma = next(i for i, t in enumerate(token.arguments) if t.type == "literal" and t.value == ",")
-                out += _resolve(token.arguments[comma + 1:], variables, depth + 1)
+def _name(element) -> str:
+    tag = str(element.tag).rsplit("}", 1)[-1]
+    return tag + "".join(f".{name}" for name in (element.get("class") or "").split())
+
+
+def _where(element, parents: dict) -> str:
+    """'section.triage-level.triage-call-today h3.triage-label span': the element after its two nearest
+    ancestors that have a class."""
+    chain, node = [_name(element)], parents.get(element)
+    while node is not None and len(chain) < 3:
+        if node.get("class") and str(node.tag) not in ("html", "body"):
+            chain.insert(0, _name(node))
+        node = parents.get(node)
+    return " ".join(chain)
+
+
+def _draws_in_text_colour(element) -> bool:
+    return any("currentcolor" in value.lower() for node in element.iter() for value in node.attrib.values())
+
+
+def _measure(project: Project, name: str, font_config) -> tuple[list[Problem], list[tuple]]:
+    """Lay the specimen out in one edition: (problems that kept it from being laid out, low-contrast findings
+    as (finding, where it is, what it is, what it is on))."""
+    from jinja2 import TemplateError
+
+    from .layout import low_contrast
+    from .render import Renderer, jinja_environment, render_html
+    from .specimen import specimen
+
+    edition = ALL_EDITIONS[name]
+    made = specimen()
+    try:
+        html = render_html(made.handout, edition, made.clinic, made.sources, jinja_environment(project.templates),
+                           made.splits)
+    except TemplateError as error:
+        file = project.shown(project.templates / (getattr(error, "filename", None) or edition.template))
+        return [Problem(file=file, line=getattr(error, "lineno", None), key="",
+                        message=f"the {name} template cannot be rendered ({error})", hint="fix the template")], []
+    try:
+        document = Renderer(project, edition, "letter", font_config).layout(html)
+    except OSError as error:
+        cause, remedy = describe_os_error(error)
+        return [Problem(file=project.shown(Path(error.filename or project.styles)), line=None, key="",
+                        message=f"the {name} stylesheets cannot be read: {cause}", hint=remedy)], []
+    root = next(box.element for box in document.pages[0]._page_box.children if box.element is not None)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    findings = []
+    for found in low_contrast(document):
+        element = found.box.element
+        if found.margin is not None:
+            where, what = f"@page @{found.margin.at_keyword.lstrip('@')}", f'"{_snippet(found.box.text)}"'
+        elif hasattr(found.box, "text") and str(element.tag) != "img":  # (not a missing picture's alt text)
+            where, what = _where(element, parents), f'"{_snippet(found.box.text)}"'
+        elif not hasattr(found.box, "text") and _draws_in_text_colour(element):
+            title = next((" ".join(node.itertext()) for node in element.iter() if str(node.tag).endswith("title")), "")
+            where, what = _where(element, parents), f'the symbol "{title.strip()}"'
         else:
-            out.append(token)
-    return out
-
-
-def _colour(tokens) -> tuple[float, float, float] | None:
-    """The first opaque-or-translucent colour among the tokens, composited over white; None if there is none."""
-    for token in tokens:
-        if token.type in ("whitespace", "comment"):
             continue
-        parsed = color3.parse_color(token)
-        if parsed is None or isinstance(parsed, str):  # not a colour, or currentColor
-            continue
-        red, green, blue, alpha = parsed
-        if alpha == 0:
-            return None
-        return tuple(alpha * c + (1 - alpha) * w for c, w in zip((red, green, blue), WHITE))
-    return None
-
-
-def _read_rules(path: Path, shown: str, variables: dict[str, list], raw: list) -> None:
-    """Collect custom properties into `variables` and (shown, line, selector, declarations) into `raw`."""
-    text = read_text(path, MAX_STYLESHEET_BYTES)  # a regular file only: never a FIFO that would block
-
-    def visit(rules, prefix: str = "") -> None:
-        for rule in rules:
-            if rule.type == "qualified-rule":
-                declarations = [d for d in _declarations(rule.content) if d.type == "declaration"]
-                selector = " ".join(tinycss2.serialize(rule.prelude).split())
-                if selector == ":root":
-                    for declaration in declarations:
-                        if declaration.name.startswith("--"):
-                            variables[declaration.name] = declaration.value
-                for part in selector.split(","):
-                    raw.append((shown, rule.source_line, part.strip(), declarations))
-            elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rule.content is not None:
-                items = _declarations(rule.content)
-                raw.append((shown, rule.source_line, "@page",
-                            [d for d in items if d.type == "declaration"]))
-                for item in items:
-                    if item.type == "at-rule" and item.content is not None:
-                        raw.append((shown, item.source_line, f"@page @{item.lower_at_keyword}",
-                                    [d for d in _declarations(item.content) if d.type == "declaration"]))
-            elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
-                visit(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
-
-    visit(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
-
-
-def _rules(sheets: list[tuple[Path, str]]) -> list[_Rule]:
-    variables: dict[str, list] = {}
-    raw: list = []
-    for path, shown in sheets:
-        _read_rules(path, shown, variables, raw)
-    rules = []
-    for shown, line, selector, declarations in raw:
-        rule = _Rule(shown, line, selector)
-        for declaration in declarations:
-            if declaration.lower_name == "color":
-                rule.color = _colour(_resolve(declaration.value, variables))
-                rule.color_line = declaration.source_line
-            elif declaration.lower_name in ("background", "background-color"):
-                rule.background = _colour(_resolve(declaration.value, variables))
-        if rule.color is not None or rule.background is not None:
-            rules.append(rule)
-    return rules
-
-
-_COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
-
-
-def _compounds(selector: str) -> list[set[str]]:
-    """'.a > li.b' -> [{'.a'}, {'li', '.b'}] (pseudo-classes and attribute tests are ignored)."""
-    return [set(re.findall(r"[.#]?[A-Za-z_][\w-]*", re.sub(r"::?[\w-]+(\([^)]*\))?|\[[^\]]*\]", "", part)))
-            for part in _COMBINATOR.split(selector.strip()) if part]
-
-
-def _encloses(outer: str, inner: str) -> bool:
-    """Whether every element `inner` matches sits inside (or is) an element `outer` matches, as far as the
-    selectors say."""
-    outer_compounds, inner_compounds = _compounds(outer), _compounds(inner)
-    if not outer_compounds or not inner_compounds or not outer_compounds[-1]:
-        return False
-    target = outer_compounds[-1]
-    return any(target <= compound for compound in inner_compounds)
-
-
-def _pair_problem(rule: _Rule, line: int, colour, background, where: str) -> Problem | None:
-    ratio = contrast_ratio(colour, background)
-    if ratio + 0.005 >= MIN_CONTRAST:
-        return None
-    return Problem(
-        file=rule.file, line=line, key=rule.selector,
-        message=(f"text colour {hex_colour(colour)} on {where} {hex_colour(background)} has a contrast of "
-                 f"{ratio:.1f}:1, "
-                 f"below the {MIN_CONTRAST:g}:1 that clear print needs (WCAG AAA)"),
-        hint="use a darker text colour or a lighter background",
-    )
+        on = "the page" if found.painter is None or str(found.painter.element_tag) in ("html", "body") else \
+            f"the background of {_where(found.painter.element, parents)}"
+        findings.append((found, where, what, on))
+    return [], findings
 
 
 def check_contrast(project: Project, editions: list[str] | None = None) -> list[Problem]:
-    """Every text colour in the stylesheets against its background, for each edition's pair of stylesheets."""
-    problems: dict[str, Problem] = {}
-    for name in editions or list(EDITIONS):
-        sheets = [(project.styles / "base.css", project.shown(project.styles / "base.css")),
-                  (project.styles / f"{name}.css", project.shown(project.styles / f"{name}.css"))]
-        rules = _rules([(path, shown) for path, shown in sheets if path.is_file()])
-        page_backgrounds = [r.background for r in rules if r.selector in PAGE_SELECTORS and r.background]
-        page_colours = [r.color for r in rules if r.selector in ("html", ":root", "body") and r.color]
-        page = page_backgrounds[-1] if page_backgrounds else WHITE
-        inherited = page_colours[-1] if page_colours else BLACK
-        for rule in rules:
-            found = []
-            if rule.color is not None:
-                if rule.background is not None:
-                    pairs = [(rule.background, "its own background")]
-                else:
-                    enclosing = [other.background for other in rules if other.background is not None
-                                 and other.selector not in PAGE_SELECTORS and other is not rule
-                                 and _encloses(other.selector, rule.selector)]
-                    pairs = [(b, "the background of its box") for b in enclosing] or [(page, "the page")]
-                found += [_pair_problem(rule, rule.color_line or rule.line, rule.color, b, w) for b, w in pairs]
-            elif rule.background is not None and rule.selector not in PAGE_SELECTORS:
-                found.append(_pair_problem(rule, rule.line, inherited, rule.background, "its background"))
-            for problem in found:
-                if problem is not None:
-                    problems.setdefault(str(problem), problem)
-    return list(problems.values())
+    """Every text colour against the background it is on, in careprint's specimen handout laid out in each
+    edition (default: the editions and the card). One problem per stylesheet line at fault."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()  # one for every edition: loading the fonts is most of the cost
+    problems: list[Problem] = []
+    faults: dict[tuple, _Fault] = {}
+    try:
+        for name in editions or [*EDITIONS, CARD.name]:
+            failed, findings = _measure(project, name, font_config)
+            problems += failed
+            if failed:
+                continue
+            sheets = [project.styles / f"{name}.css", project.styles / "base.css"]  # the later in the cascade first
+            written = [c for path in sheets if path.is_file() for c in _colours_written(path, project.shown(path))]
+            for found, where, what, on in findings:
+                fault = _fault(found, on, written, project)
+                fault = faults.setdefault((fault.file, fault.line, fault.culprit), fault)
+                fault.count += 1
+                if name not in fault.editions:
+                    fault.editions.append(name)
+                # The example: words rather than a list marker or a symbol; on the page if the text colour is at
+                # fault; the lowest contrast.
+                rank = 0 if re.search(r"\w", what) and what.startswith('"') else 1 if what.startswith('"') else 2
+                example = (rank, fault.text_at_fault and on != "the page", found.ratio, found, where, what, on)
+                if fault.example is None or example[:3] < fault.example[:3]:
+                    fault.example = example
+    finally:
+        if getattr(font_config, "_folder", None):  # WeasyPrint's copy of the fonts, until it is collected
+            shutil.rmtree(font_config._folder, ignore_errors=True)
+    return problems + [fault.problem() for fault in faults.values()]
+
+
+@dataclass
+class _Fault:
+    """One colour at fault and the first stylesheet line that names it, with what it was found on."""
+
+    file: str
+    line: int | None
+    culprit: str  # '#c06000'
+    searched: str  # what was searched for: the colour, or a transparent colour that gives it
+    text_at_fault: bool  # else the background of the box the text is on
+    example: tuple | None = None  # (words/marker/symbol, off the page?, ratio, LowContrast, where, what, on)
+    count: int = 0
+    editions: list[str] = field(default_factory=list)
+
+    def problem(self) -> Problem:
+        rank, _, _, found, where, what, on = self.example
+        named = " and ".join(filter(None, (", ".join(self.editions[:-1]), self.editions[-1])))
+        editions = f"{named} edition{'s' if len(self.editions) > 1 else ''}"
+        more = f" and {self.count - 1} more" if self.count > 1 else ""
+        located = (f"line found by searching the stylesheets for {self.searched}" if self.line else
+                   f"no line of the stylesheets names {self.searched}")
+        kind = "symbol colour" if rank == 2 else "text colour"
+        return Problem(
+            file=self.file, line=self.line, key=where,
+            message=(f"{kind} {hex_colour(found.foreground)} on {on} {hex_colour(found.background)} has a contrast "
+                     f"of {found.ratio:.1f}:1, below the {MIN_CONTRAST:g}:1 that clear print needs (WCAG AAA): "
+                     f"{what}{more} in careprint's specimen handout ({editions}); {located}"),
+            hint=f"use a darker {kind}" if self.text_at_fault else "use a lighter background for that box",
+        )
+
+
+def _fault(found: LowContrast, on: str, written: list, project: Project) -> _Fault:
+    """The text colour is at fault, unless the text is on a box's background and would pass on white."""
+    text_at_fault = on == "the page" or contrast_ratio(found.foreground, WHITE) + 0.005 < MIN_CONTRAST
+    culprit, under = (found.foreground, found.background) if text_at_fault else (found.background, WHITE)
+    culprit = hex_colour(culprit)
+    nowhere = (project.shown(project.styles), None, True)
+    file, line, opaque = next(((file, line, rgba[3] == 1) for file, line, rgba in written
+                               if hex_colour(over(rgba, under)) == culprit), nowhere)
+    searched = culprit if opaque else f"a transparent colour that gives {culprit} on {hex_colour(under)}"
+    return _Fault(file, line, culprit, searched, text_at_fault)
 
 
 def _shape_signature(svg: str) -> str:
@@ -277,7 +280,3 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
                     "call icons.triage(...) for each level")
     return problems
 
-
-def check_styles(project: Project, editions: list[str] | None = None) -> list[Problem]:
-    """Both checks, as the build runs them before rendering anything."""
-    return check_contrast(project, editions) + check_triage_cues(project)

@@ -12,8 +12,9 @@ every image with:
 2. the box that holds it (its nearest block): text outside it runs over the border or over what comes next;
 3. the printable area of the page (inside the page margins), or the paper itself for footers.
 
-It also compares each text colour with the background it is actually painted on (WCAG AAA, 7:1), which catches
-colours that only meet on the page (an inherited colour inside a tinted box) and that a stylesheet check misses.
+It also compares each text colour with the background it is actually painted on (WCAG AAA, 7:1): the real pair,
+after the whole cascade (inherited colours, custom properties, a tinted box). The style gate (careprint.contrast)
+runs this same walk on a built-in specimen document before any handout is rendered (low_contrast()).
 
 Everything is measured in CSS px (WeasyPrint's unit) and reported in pt. The walk reads the boxes only; it costs a
 few milliseconds per PDF.
@@ -23,10 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .colour import MIN_CONTRAST, contrast_ratio, hex_colour, over, srgba
+
 PT_PER_PX = 0.75
 TOLERANCE_PX = 1.0  # 0.75 pt: rounding in layout, never a visible overflow
 MAX_MESSAGES = 8
-MIN_CONTRAST = 7.0
 
 
 @dataclass(frozen=True)
@@ -92,37 +94,17 @@ def _describe_image(box) -> str:
     return f'the picture "{_snippet(label)}"' if label.strip() else "a picture"
 
 
-def _relative_luminance(rgb: tuple[float, float, float]) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+@dataclass(frozen=True)
+class LowContrast:
+    """A text (or a symbol drawn in its text colour) whose colour is too close to the background it is on."""
 
-    red, green, blue = (channel(v) for v in rgb)
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast_ratio(foreground: tuple[float, float, float], background: tuple[float, float, float]) -> float:
-    """WCAG 2 contrast ratio of two sRGB colours given as 0..1 channels."""
-    lighter, darker = sorted((_relative_luminance(foreground), _relative_luminance(background)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _rgba(color) -> tuple[float, float, float, float]:
-    """A WeasyPrint computed colour (tinycss2 colour object) as 0..1 sRGB channels and alpha."""
-    if hasattr(color, "to"):  # tinycss2.color4.Color
-        red, green, blue, alpha = color.to("srgb")
-    else:  # tinycss2.color3.RGBA
-        red, green, blue, alpha = color
-    return float(red), float(green), float(blue), float(alpha)
-
-
-def _over(top: tuple[float, float, float, float], bottom: tuple[float, float, float]) -> tuple[float, float, float]:
-    red, green, blue, alpha = top
-    return tuple(alpha * c + (1 - alpha) * b for c, b in zip((red, green, blue), bottom))
-
-
-def hex_colour(rgb: tuple[float, float, float]) -> str:
-    """(0.0, 0.2, 1.0) -> '#0033ff', clamped to the page's gamut."""
-    return "#" + "".join(f"{round(max(0.0, min(1.0, c)) * 255):02x}" for c in rgb)
+    page: int
+    box: object  # the TextBox, or the ReplacedBox of an <svg>
+    painter: object  # the box whose background colour it is on; None: the page's
+    margin: object  # the page margin box (a footer) it is in, if it is in one
+    foreground: tuple[float, float, float]  # composited over the background
+    background: tuple[float, float, float]
+    ratio: float
 
 
 @dataclass
@@ -134,12 +116,14 @@ class _State:
     holders: tuple  # ancestor blocks whose box must contain their text, innermost last
     line: Rect | None  # the line box the text sits on (its height is the line height)
     background: tuple[float, float, float]
+    painter: object = None
 
 
 class _Walk:
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.seen: set[tuple] = set()
+        self.low_contrast: list[LowContrast] = []
 
     def report(self, key: tuple, message: str) -> None:
         if key not in self.seen:
@@ -155,11 +139,11 @@ class _Walk:
         if box.style["visibility"] != "visible" and not isinstance(box, boxes.ParentBox):
             return
 
-        background = state.background
+        background, painter = state.background, state.painter
         if box.style["background_color"] is not None:
-            rgba = _rgba(box.style["background_color"])
+            rgba = srgba(box.style["background_color"])
             if rgba[3] > 0:
-                background = _over(rgba, background)
+                background, painter = over(rgba, background), box
         holders, clips, line = state.holders, state.clips, state.line
         out_of_flow = (getattr(box, "is_outside_marker", False) or box.is_floated()
                        or box.is_absolutely_positioned())
@@ -171,6 +155,8 @@ class _Walk:
             return
         if isinstance(box, boxes.ReplacedBox):
             self.item(box, _border_rect(box), _describe_image(box), "picture", state, holders)
+            if str(box.element_tag).endswith("svg"):  # a symbol may draw in its text colour (style gate only)
+                self.contrast(box, state, painter, background)
             return
         if isinstance(box, boxes.LineBox):
             line = Rect(box.position_x, box.position_y, box.position_x + box.width, box.position_y + box.height)
@@ -179,7 +165,8 @@ class _Walk:
             holders = holders + (box,)
         if box.style["overflow"] != "visible" and not isinstance(box, boxes.PageBox):
             clips = clips + ((_padding_rect(box), box),)
-        child_state = _State(state.page, state.frame, state.frame_is_paper, clips, holders, line, background)
+        child_state = _State(state.page, state.frame, state.frame_is_paper, clips, holders, line, background,
+                             painter)
         for child in box.children:
             self.box(child, child_state)
 
@@ -196,17 +183,27 @@ class _Walk:
         rect = Rect(box.position_x, top, max(box.position_x, right), bottom)
         what = f'text "{_snippet(box.text)}"'
         self.item(box, rect, what, "text", state, holders)
-        colour = _rgba(box.style["color"])
-        if colour[3] == 0:
-            return
-        ratio = contrast_ratio(_over(colour, state.background), state.background)
-        if ratio + 0.005 < MIN_CONTRAST:
-            foreground = hex_colour(_over(colour, state.background))
+        if self.contrast(box, state, state.painter, state.background):
+            foreground = hex_colour(self.low_contrast[-1].foreground)
+            ratio = self.low_contrast[-1].ratio
             self.report(
                 ("contrast", state.page, foreground, hex_colour(state.background)),
                 f"page {state.page}: {what} is {foreground} on {hex_colour(state.background)}, a contrast of "
                 f"{ratio:.1f}:1; clear print needs at least {MIN_CONTRAST:g}:1: darken the text colour",
             )
+
+    def contrast(self, box, state: _State, painter, background) -> bool:
+        """Whether the box's colour is too close to its background (recorded in low_contrast)."""
+        colour = srgba(box.style["color"])
+        if colour[3] == 0:
+            return False
+        ratio = contrast_ratio(over(colour, background), background)
+        if ratio + 0.005 >= MIN_CONTRAST:
+            return False
+        margin = state.holders[0] if state.frame_is_paper and state.holders else None
+        self.low_contrast.append(LowContrast(state.page, box, painter, margin, over(colour, background), background,
+                                             ratio))
+        return True
 
     def item(self, box, rect: Rect, what: str, kind: str, state: _State, holders: tuple) -> None:
         page = state.page
@@ -267,6 +264,18 @@ class _Walk:
 
 def check_layout(document) -> list[str]:
     """Problems with where WeasyPrint put text and images in a rendered `weasyprint.Document`."""
+    problems = _walk(document).problems
+    if len(problems) > MAX_MESSAGES:
+        problems = problems[:MAX_MESSAGES] + [f"and {len(problems) - MAX_MESSAGES} more layout problems"]
+    return problems
+
+
+def low_contrast(document) -> list[LowContrast]:
+    """Every text, and every inline SVG symbol, whose colour has less than 7:1 contrast with what it is on."""
+    return _walk(document).low_contrast
+
+
+def _walk(document) -> _Walk:
     from weasyprint.formatting_structure import boxes
 
     walk = _Walk()
@@ -277,12 +286,9 @@ def check_layout(document) -> list[str]:
         printable = _content_rect(page_box)
         background = white
         if page_box.style["background_color"] is not None:
-            background = _over(_rgba(page_box.style["background_color"]), white)
+            background = over(srgba(page_box.style["background_color"]), white)
         for child in page_box.children:
             is_margin = isinstance(child, boxes.MarginBox)
             state = _State(number, paper if is_margin else printable, is_margin, (), (), None, background)
             walk.box(child, state)
-    problems = walk.problems
-    if len(problems) > MAX_MESSAGES:
-        problems = problems[:MAX_MESSAGES] + [f"and {len(problems) - MAX_MESSAGES} more layout problems"]
-    return problems
+    return walk

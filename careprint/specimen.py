@@ -1,0 +1,89 @@
+"""A small built-in handout that uses every part of the templates: the page the style gate lays out.
+
+Why this module exists: the style gate (careprint.contrast) measures colour contrast on laid-out pages, with the
+same walk that checks every PDF (careprint.layout), instead of reading the CSS a second way. It needs a document
+that shows every block type, every page section and every triage level, in every edition, whatever handouts the
+project has. It is written here, in code, not read from the handouts/ folder: clinics edit those, and the gate must
+neither depend on which handouts exist nor change when one is edited. Its words are placeholders: it is never
+printed, only measured.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from .model import Clinic, Handout, Include, SignList, Source, resolve_triage
+from .paginate import Splits, level_key
+
+# The picture and the logo need not exist: what the gate measures is the text around them (their alt text, laid
+# out in their place, is left out).
+SPECIMEN_PICTURE = "images/careprint-specimen-picture.png"
+
+
+@dataclass(frozen=True)
+class Specimen:
+    handout: Handout
+    clinic: Clinic
+    sources: list[Source]
+    splits: Splits  # the call-today level is printed in two parts, the second marked "(continued)"
+
+
+def _sign_list(name: str, level: str, title: str) -> SignList:
+    return SignList(id=name, level=level, title=title,
+                    why="Specimen sentence: why acting fast matters.", note="Specimen note: what to do besides.",
+                    summary=f"Specimen summary of the {title.lower()}",
+                    signs=[f"Specimen sign in the {title.lower()}", "Another specimen sign"])
+
+
+def specimen() -> Specimen:
+    """The specimen handout (triage lists resolved), a clinic with a name, a logo, one number, one line to write a
+    number on, its own urgent line and a web page, and one source with an address (so the QR code block is printed).
+
+    Every triage level holds a shared list (title, note, why, summary) and a sign of its own; the emergency level
+    holds two shared lists, so its groups are printed with their titles."""
+    lists = {name: _sign_list(name, level, title) for name, level, title in (
+        ("specimen-emergency", "emergency", "Emergency signs"),
+        ("specimen-emergency-2", "emergency", "More emergency signs"),
+        ("specimen-call-today", "call_today", "Call-today signs"),
+        ("specimen-next-visit", "next_visit", "Later signs"))}
+    triage = {level: [*(Include(include=name) for name, about in lists.items() if about.level == level),
+                      f"A specimen sign of its own ({level})"]
+              for level in ("emergency", "call_today", "next_visit")}
+    handout = Handout.model_validate({
+        "id": "careprint-specimen",
+        "title": "Specimen handout",
+        "subtitle": "Every part of a handout, once",
+        "language": "en",
+        "audience": "The style gate",
+        "version": "1.0",
+        "sources": ["specimen-source"],
+        "read_more": "specimen-source",
+        "review": {"status": "approved", "approved_by": "Specimen reviewer",
+                   "approved_on": datetime.date(2026, 1, 1), "next_review": datetime.date(2027, 1, 1)},
+        "key_messages": ["A specimen key message.", "Another specimen key message."],
+        "sections": [
+            {"heading": "Specimen section", "blocks": [
+                {"paragraph": "A specimen paragraph of body text."},
+                {"bullets": ["A specimen bullet.", "Another specimen bullet."]},
+                {"image": {"file": SPECIMEN_PICTURE, "alt": "Specimen picture",
+                           "caption": "A specimen caption under the picture."}},
+            ]},
+            {"heading": "Specimen warning signs", "blocks": [{"triage": triage}]},
+            {"heading": "Specimen questions", "blocks": [
+                {"questions": ["A specimen question?"]},
+                {"notes": 2},
+            ]},
+        ],
+    })
+    clinic = Clinic.model_validate({
+        "name": "Specimen Clinic",
+        "logo": {"file": SPECIMEN_PICTURE, "alt": "Specimen logo"},
+        "phones": {"day": "604-555-0100", "after_hours": None, "emergency": "604-555-0199"},
+        "website": "https://example.org/specimen-clinic",
+    })
+    sources = [Source(id="specimen-source", title="Specimen source", publisher="Specimen publisher",
+                      address="https://example.org/specimen-source")]
+    handout = resolve_triage(handout, lists)
+    call_today = next(level for level in handout.triage_levels() if level.name == "call_today")
+    return Specimen(handout, clinic, sources, {level_key(call_today): [1]})

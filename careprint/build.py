@@ -18,22 +18,13 @@ from . import __version__
 from .files import NotAFileError, os_error_message
 from .formats import format_named
 from .library import Library
+from .manifest import load_manifest, managed_file, reconcile, set_aside, write_manifest
 from .plan import Shard, Task, is_up_to_date, manifest_name, plan, source_name, withdrawn
 from .problems import Problem
 from .project import ALL_EDITIONS
 from .readback import PdfFacts
 from .workers import make_all
-from .write import (
-    clean_temporary_files,
-    load_manifest,
-    managed_file,
-    output_lock,
-    reconcile,
-    set_aside,
-    sha256,
-    write_manifest,
-    write_pdf,
-)
+from .write import clean_temporary_files, output_lock, sha256, write_output
 
 
 @dataclass
@@ -126,7 +117,7 @@ class _Output:
             except OSError as error:
                 raise _WriteFailed(os_error_message(error, "update", manifest), error, written=False) from None
         try:
-            write_pdf(self.out_dir, path, pdf)
+            write_output(self.out_dir, path, pdf)
         except OSError as error:
             raise _WriteFailed(os_error_message(error, "write", self.out_dir / path), error, written=False) from None
         self.entries[path] = entry

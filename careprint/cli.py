@@ -98,8 +98,9 @@ def _written(paths: list[str]) -> str:
 
 def _up_to_date(project: Project, args: argparse.Namespace, editions: list[str]) -> bool:
     """The cheap path: every PDF already made from these exact inputs. Reads bytes only; no WeasyPrint, no YAML."""
+    from .manifest import load_manifest
     from .plan import manifest_name, nothing_to_do, plan
-    from .write import clean_temporary_files, load_manifest
+    from .write import clean_temporary_files
 
     if not project.handouts.is_dir():
         return False
@@ -114,7 +115,7 @@ def _up_to_date(project: Project, args: argparse.Namespace, editions: list[str])
 
 
 def run_merge_manifests(args: argparse.Namespace) -> int:
-    from .write import merge_manifests
+    from .manifest import merge_manifests
 
     count, shards = merge_manifests(args.out, f"careprint {__version__}")
     print(f"merged {shards} shard manifests: {count} PDFs listed in {args.out / 'manifest.json'}")

@@ -30,12 +30,13 @@ from .fonts import FONT_FAMILY, missing_characters
 from .formats.pdf import check_pdf, expected_of
 from .library import Library, LoadedHandout
 from .locale import Locale, load_locale
+from .manifest import MANIFEST_NAME, load_manifest, path_problem
 from .paginate import layout_keeping_levels_whole
 from .problems import Problem, UsageError, on_page, plural
 from .project import ALL_EDITIONS, PAPER_SIZES, Edition
 from .readback import PdfFacts
 from .render import PacketPage, Renderer, jinja_environment, render_html
-from .write import LOCK_NAME, MANIFEST_NAME, TEMPORARY, load_manifest, output_lock, path_problem, write_atomic
+from .write import LOCK_NAME, TEMPORARY, output_lock, write_atomic
 
 MAX_DETAIL_CHARS = 120
 

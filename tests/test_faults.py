@@ -429,7 +429,7 @@ def _climbing(state):
     body["pdfs"] += [withdrawn_entry(state, "../outside/victim.txt", sha(state["outside"] / "victim.txt")),
                      withdrawn_entry(state, "../project/clinic.yaml", sha(state["project"] / "clinic.yaml"))]
     write_manifest(state, body)
-    return "is not a PDF that careprint builds"
+    return "is not a file that careprint builds"
 
 
 def _absolute(state):
@@ -437,7 +437,7 @@ def _absolute(state):
     victim = state["outside"] / "victim.txt"
     body["pdfs"].append(withdrawn_entry(state, str(victim), sha(victim)))
     write_manifest(state, body)
-    return "is not a PDF that careprint builds"
+    return "is not a file that careprint builds"
 
 
 def _linked_edition_folder(state):
@@ -554,7 +554,7 @@ def test_merge_manifests_never_reads_a_file_a_shard_names_outside_the_folder(sma
     (out / "manifest-shard-1-of-1.json").write_text(json.dumps(body))
     code, stdout, stderr = _command(small, "merge-manifests", str(out))
     assert code == 1
-    assert "is not a PDF that careprint builds" in stderr
+    assert "is not a file that careprint builds" in stderr
     assert_no_traceback(stdout, stderr)
 
 

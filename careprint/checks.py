@@ -172,6 +172,7 @@ CHECKS: tuple[Check, ...] = (
     Check("pdf", "language", verify.language),
     Check("pdf", "warning signs with their action", triage_pages.triage),
     Check("pdf", "page limit", verify.page_limit),
+    Check("pdf", "page numbers", verify.page_numbers),
     Check("pdf", "page count of a packet", verify.page_count),
     Check("pdf", "blank pages say so", verify.blank_pages),
 )

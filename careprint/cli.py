@@ -7,13 +7,10 @@ It only parses arguments, calls the pipeline and turns results into lines a nurs
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import json
 import os
-import signal
 import sys
-import threading
 import traceback
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from .arguments import parser
 from .problems import CareprintError, GateStopped, UsageError
 from .problems import tally as _tally
 from .project import ALL_EDITIONS, EDITIONS, Project
+from .signals import Terminated, stop_signals
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -255,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage message
         return int(exc.code or 0) and UsageError.exit_code
-    with _stop_signals():
+    with stop_signals():
         try:
             return RUNNERS[args.command](args)
         except GateStopped as stopped:  # nothing rendered: every problem, then one line saying so
@@ -300,33 +298,6 @@ def _unknown_command(word: str) -> int:
 RUNNERS = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
            "packet": run_packet, "card": run_card, "merge-manifests": run_merge_manifests}
 COMMANDS = tuple(RUNNERS)
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM: stop as cleanly as for Ctrl-C."""
-
-    exit_code = 128 + signal.SIGTERM
-
-
-def _on_sigterm(signum, frame) -> None:
-    raise Terminated()
-
-
-@contextlib.contextmanager
-def _stop_signals():
-    """SIGTERM stops a command the way Ctrl-C does (workers stopped, manifest exact, one line); a file size limit
-    (ulimit -f) fails the write with a message instead of killing the process."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm)}
-    if hasattr(signal, "SIGXFSZ"):
-        previous[signal.SIGXFSZ] = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
 
 def _stopped_line(stop: KeyboardInterrupt, args: argparse.Namespace) -> str:

@@ -215,6 +215,37 @@ def page_limit(subject) -> Iterator[Problem]:
                         f"{edition.min_glyph_pt:g} pt{why}")
 
 
+def page_numbers(subject) -> Iterator[Problem]:
+    """Every page of a document of several pages says which page it is and how many there are ("Page 2 of 5", or
+    in a packet "Packet page 7 of 16"; in the content's language), so a reader who drops the pages can put them
+    back in order and can tell that one is missing. A PDF from elsewhere may use either form."""
+    from .locale import load_locale, locale_file
+
+    read = subject.read
+    language = subject.expected.language if subject.expected else read.facts.language
+    total = read.facts.pages
+    if total < 2 or not locale_file(language).is_file():  # a one-page card; a language careprint does not print
+        return
+    locale = load_locale(language)
+    packet = subject.expected is not None and subject.expected.pages is not None
+    forms = [] if packet else [locale.words.page_number.format(page="{page}", pages=total)]
+    if packet or subject.expected is None:
+        forms.append(locale.packet.page_number.format(page="{page}", total=total))
+    missing = []
+    for layer in read.layers:
+        furniture = as_read(" ".join(run.text for run in layer.runs if run.tag == "Artifact"))
+        if not any(as_read(form.format(page=layer.number)) in furniture for form in forms):
+            missing.append(layer.number)
+    if missing:
+        shown = " ".join(forms[0].format(page=missing[0]).split())
+        others = len(missing) - 1
+        verb = "does" if others == 1 else "do"
+        more = f" (nor {verb} {plural(others, 'other page', 'other pages')})" if others else ""
+        yield on_page(missing[0], f"the page does not say \"{shown}\" in its margin{more}, so a reader who drops "
+                                  "the pages cannot put them back in order or tell that one is missing; keep the page "
+                                  "number in the page margin (styles/base.css, @page)")
+
+
 def page_count(subject) -> Iterator[Problem]:
     """A document of several parts (a packet) has the pages its parts were laid out with."""
     expected = subject.expected

@@ -382,6 +382,9 @@ def test_content_neither_tagged_nor_artifact_is_found(built):
         page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
 
     problems = pdf_problems(mutate(good_pdf(built), untag))
+    # The footer lost its artifact mark too, so page 1's number no longer counts as page furniture.
+    assert [p for p in problems if p.startswith('page 1: the page does not say "Page 1 of')] != []
+    problems = [p for p in problems if "in its margin" not in p]
     assert len(problems) == 1
     assert re.fullmatch(r"page 1: \d+ drawing or text objects are neither tagged nor marked as an artifact, so "
                         r"screen readers cannot tell content from decoration; rebuild the PDF as tagged PDF/UA",
@@ -656,3 +659,30 @@ def test_a_pdf_that_fails_verification_leaves_the_previous_copy_byte_identical(p
     entries = json.loads((out / "manifest.json").read_text())["pdfs"]  # the manifest still lists the kept copy
     assert [e["sha256"] for e in entries if e["path"] == "plain-language/hypercalcemia.pdf"] == [
         hashlib.sha256(before).hexdigest()]
+
+
+# --- page numbers (the "add a check" recipe: one function in verify.py, one line in checks.CHECKS) --------------
+
+def test_a_handout_whose_pages_lost_their_numbers_is_not_written(project_copy, tmp_path):
+    sheet = project_copy / "styles" / "plain-language.css"
+    sheet.write_text(sheet.read_text() + "\n@page { @bottom-right { content: none; } }\n")
+    outcomes = build(load_library(Project(root=project_copy)), tmp_path / "out", ["plain-language"],
+                     ["hypercalcemia"]).outcomes
+    pages = outcomes[0].facts.pages
+    assert [str(p) for p in outcomes[0].problems] == [
+        f'page 1: the page does not say "Page 1 of {pages}" in its margin (nor do {pages - 1} other pages), so a '
+        "reader who drops the pages cannot put them back in order or tell that one is missing; keep the page number "
+        "in the page margin (styles/base.css, @page)"]
+    assert not (tmp_path / "out" / "plain-language" / "hypercalcemia.pdf").exists()
+
+
+def test_verify_file_wants_a_page_number_on_every_page_in_either_form(mini):
+    two_pages = "<p>One</p><p style='break-before: page'>Two</p>"
+    bare = mini.render(two_pages, "@page { @bottom-right { content: none; } }")
+    assert [p for p in pdf_problems(bare.pdf) if "in its margin" in p] == [
+        'page 1: the page does not say "Page 1 of 2" in its margin (nor does 1 other page), so a reader who drops the '
+        "pages cannot put them back in order or tell that one is missing; keep the page number in the page margin "
+        "(styles/base.css, @page)"]
+    for words in ('"Page " counter(page) " of " counter(pages)', '"Packet page " counter(page) " of " counter(pages)'):
+        numbered = mini.render(two_pages, f"@page {{ @bottom-right {{ content: {words}; }} }}")
+        assert [p for p in pdf_problems(numbered.pdf) if "in its margin" in p] == []

@@ -59,6 +59,12 @@ class Block(StrictModel):
         raise NotImplementedError
 
 
+def _each(loc: Loc, key: str, kind: str, items: list[str]) -> Iterator[PrintedText]:
+    """The items of a list block, each at its own key path."""
+    for index, item in enumerate(items):
+        yield loc + (key, index), kind, item
+
+
 class ParagraphBlock(Block):
     """`- paragraph: ...`: a paragraph of plain text."""
 
@@ -74,8 +80,7 @@ class BulletsBlock(Block):
     bullets: list[Text] = Field(min_length=1)
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
-        for index, item in enumerate(self.bullets):
-            yield loc + ("bullets", index), "bullet", item
+        return _each(loc, "bullets", "bullet", self.bullets)
 
 
 class TriageBlock(Block):
@@ -108,8 +113,7 @@ class QuestionsBlock(Block):
     questions: list[Text] = Field(min_length=1)
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
-        for index, question in enumerate(self.questions):
-            yield loc + ("questions", index), "question", question
+        return _each(loc, "questions", "question", self.questions)
 
 
 class NotesBlock(Block):

@@ -106,13 +106,14 @@ class PdfSubject:
 # The layout stage's own two checks
 
 
-def _picture_places(item: LoadedHandout | None) -> dict[str, str]:
-    places = {}
+def _picture_places(item: LoadedHandout | None) -> dict[str, tuple[str, int | None, str]]:
+    """Each picture a handout names -> (file, line, key) of the first place that names it."""
+    places: dict[str, tuple[str, int | None, str]] = {}
     for s, section in enumerate(getattr(item.handout, "sections", ()) if item else ()):
         for b, block in enumerate(section.blocks):
             if block.kind == "image":
                 loc = ("sections", s, "blocks", b, "image", "file")
-                places.setdefault(block.image.file, f"{item.shown}:{item.line_of(*loc)}: {key_path(loc)}: ")
+                places.setdefault(block.image.file, (item.shown, item.line_of(*loc), key_path(loc)))
     return places
 
 
@@ -123,15 +124,15 @@ def _is_picture(message: str) -> bool:
 def renderer_messages(subject: LaidOutSubject) -> list[Problem]:
     """What WeasyPrint logged; a picture it could not use is reported at the file and line that names it."""
     places = _picture_places(subject.item)
-    problems = []
+    logged, pictures = [], []
     for message in subject.messages:
         if _is_picture(message):
             name = message.removeprefix("picture ").split(":", 1)[0]
-            problems.append(as_problem(places.get(name, "") + message))
+            file, line, key = places.get(name, ("", None, ""))
+            pictures.append(Problem(file, line, key, message))
         else:
-            problems.append(as_problem(f"WeasyPrint: {message}"))
-    problems.sort(key=lambda p: not p.message.startswith("WeasyPrint: "))  # as a reader meets them: log, pictures
-    return problems
+            logged.append(as_problem(f"WeasyPrint: {message}"))
+    return logged + pictures  # as a reader meets them: the log, then the pictures
 
 
 def laid_out_boxes(subject: LaidOutSubject) -> list[str]:

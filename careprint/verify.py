@@ -215,6 +215,12 @@ def page_limit(subject) -> Iterator[Problem]:
                         f"{edition.min_glyph_pt:g} pt{why}")
 
 
+def _says(runs: list[str], words: str) -> bool:
+    """The page furniture says `words`, perhaps wrapped over two lines ("Page 100" above "of 103", with the status
+    line's start between them in reading order): its runs that are pieces of the words, read in order, hold them."""
+    return words in "".join(run for run in runs if run in words)
+
+
 def page_numbers(subject) -> Iterator[Problem]:
     """Every page of a document of several pages says which page it is and how many there are ("Page 2 of 5", or
     in a packet "Packet page 7 of 16"; in the content's language), so a reader who drops the pages can put them
@@ -233,8 +239,8 @@ def page_numbers(subject) -> Iterator[Problem]:
         forms.append(locale.packet.page_number.format(page="{page}", total=total))
     missing = []
     for layer in read.layers:
-        furniture = as_read(" ".join(run.text for run in layer.runs if run.tag == "Artifact"))
-        if not any(as_read(form.format(page=layer.number)) in furniture for form in forms):
+        furniture = [as_read(run.text) for run in layer.runs if run.tag == "Artifact" and run.text.strip()]
+        if not any(_says(furniture, as_read(form.format(page=layer.number))) for form in forms):
             missing.append(layer.number)
     if missing:
         shown = " ".join(forms[0].format(page=missing[0]).split())

@@ -275,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         except MemoryError:
             print("careprint ran out of memory; close other programs, or build with --jobs 1", file=sys.stderr)
             return 1
+        except ModuleNotFoundError as error:  # the wrong Python, or an install that stopped half-way
+            print(missing_module(error.name), file=sys.stderr)
+            return 1
         except Exception:  # a bug in careprint, not in the content
             if os.environ.get("CAREPRINT_DEBUG"):
                 traceback.print_exc()
@@ -282,6 +285,19 @@ def main(argv: list[str] | None = None) -> int:
                   "are never left half-written, and PDFs reported ok above were written. Run again with "
                   "CAREPRINT_DEBUG=1 and report the output to the careprint maintainers.", file=sys.stderr)
             return 3
+
+
+# Where a module careprint imports comes from, when its package's name is not the module's.
+PACKAGES = {"yaml": "pyyaml", "fontpkg_atkinson_hyperlegible": "fontpkg-atkinson-hyperlegible",
+            "pypdfium2": "pypdfium2", "PIL": "pillow", "fontTools": "fonttools"}
+
+
+def missing_module(name: str | None) -> str:
+    """A missing Python package, named, with the command that installs everything careprint needs."""
+    top = (name or "").split(".")[0]
+    return (f"careprint needs the Python package '{PACKAGES.get(top, top)}', which this Python ({sys.executable}) "
+            "does not have: run ./setup.sh in the careprint folder, then use .venv/bin/python make_pdfs.py (or, in "
+            "your own environment, pip install careprint)")
 
 
 def _unknown_command(word: str) -> int:

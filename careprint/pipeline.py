@@ -77,12 +77,22 @@ def check(library: Library, rules: Gate = Gate()) -> CheckResult:
     return CheckResult(problems, measured, False)
 
 
+def machine_notes(report: Callable[[Problem], None]) -> None:
+    """What the machine lacks that changes the output without spoiling it, said once before rendering."""
+    from .fonts import subsetting_note
+
+    note = subsetting_note()
+    if note:
+        report(Problem("", None, "", note, severity="warning"))
+
+
 def build(library: Library, out_dir: Path, editions: list[str], handout_ids: list[str] | None = None,
           paper: str = "letter", echo: Callable[[Outcome], None] = lambda outcome: None, *, rules: Gate = Gate(),
           report: Callable[[Problem], None] = lambda problem: None, **making) -> BuildResult:
     """Gate, then plan, make and write the outputs whose inputs changed (careprint.build.build_outputs: jobs, force,
     shard, start, warn)."""
     gate(library, handout_ids, editions, rules, report)
+    machine_notes(report)
     return build_outputs(library, out_dir, editions, handout_ids, paper, echo, **making)
 
 
@@ -115,5 +125,6 @@ def packet(library: Library, request: PacketRequest, report: Callable[[Problem],
     from .packet import build_packet
 
     gate(library, request.handout_ids, [request.edition.name], request.rules, report)
+    machine_notes(report)
     return build_packet(library, request.handout_ids, request.edition, request.out, request.paper, request.patient,
                         request.fillable)

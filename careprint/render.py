@@ -156,6 +156,8 @@ def describe_record(record: logging.LogRecord) -> str | None:
     if record.msg == "Failed to render SVG image %s" and record.args:
         return (f"picture {_shown_url(record.args[0])}: the SVG could not be drawn; check it in an SVG editor, or "
                 f"{PICTURE_ADVICE.split(', or ')[-1]}")
+    if record.msg.startswith("Using fontTools instead of HarfBuzz-Subset"):
+        return None  # the PDF is as good; the command says once how to get the same bytes everywhere (fonts.py)
     return record.getMessage().splitlines()[0] if record.getMessage() else None
 
 

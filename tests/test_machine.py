@@ -1,0 +1,53 @@
+"""What the machine lacks must never cost the clinic its PDFs, or show a traceback (issue 12).
+
+Without HarfBuzz's subsetting library the PDFs are still made (WeasyPrint subsets fonts with fontTools), and the
+command says once how to get identical bytes everywhere; run with a Python that lacks careprint's packages, every
+command names the missing package and the command that installs it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from careprint.project import ROOT
+
+FIXTURE = Path(__file__).parent / "fixtures" / "snapshot-project"
+
+
+def test_without_harfbuzz_subsetting_every_pdf_is_still_built_and_the_build_says_so_once(tmp_path, monkeypatch):
+    import weasyprint.pdf.fonts
+    import weasyprint.text.ffi
+
+    from careprint import pipeline
+    from careprint.project import Project
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    monkeypatch.setattr(weasyprint.text.ffi, "harfbuzz_subset", None)
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    for theme in ("templates", "styles"):
+        shutil.copytree(ROOT / theme, project / theme)
+    said = []
+    result = pipeline.build(pipeline.load(Project(root=project)), tmp_path / "out", ["plain-language"],
+                            report=lambda problem: said.append(str(problem)), force=True)
+    assert [o.path for o in result.outcomes if not o.ok] == []
+    assert len(result.written) == len(list((project / "handouts").glob("*.yaml"))) > 0
+    notes = [line for line in said if "lacks HarfBuzz's font-subsetting library" in line]
+    assert len(notes) == 1 and "sudo apt-get install libharfbuzz-subset0" in notes[0]
+
+
+@pytest.mark.parametrize("command", [["check"], ["--out", "never-written"]])
+def test_a_python_without_careprints_packages_names_the_missing_one(tmp_path, command):
+    # -S: no site-packages, so careprint itself imports from the checkout but its dependencies are missing.
+    result = subprocess.run([sys.executable, "-S", str(ROOT / "make_pdfs.py"), *command], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "careprint needs the Python package '" in result.stderr and "./setup.sh" in result.stderr
+    assert sys.executable in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert not (tmp_path / "never-written").exists()

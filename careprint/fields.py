@@ -12,7 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Text = Annotated[str, Field(min_length=1, max_length=800)]
 ShortText = Annotated[str, Field(min_length=1, max_length=120)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+# The forms some keys must take; careprint.plain_errors says each in an author's words.
+ID_FORM = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+VERSION_FORM = r"^[0-9]+(\.[0-9]+){0,2}$"
+PHONE_FORM = r"^[0-9+() .\-]{3,30}( ext\.? ?[0-9]{1,6})?$"
+ADDRESS_FORM = r"^https?://\S+$"
+ACRONYM_FORM = r"^[A-Z0-9]{2,12}$"
+
+Identifier = Annotated[str, Field(pattern=ID_FORM, max_length=60)]
 
 # A printed piece of content: where it is written (its key path in the file), what kind of text it is, the text.
 Loc = tuple[str | int, ...]

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, Discriminator, Tag, ValidationError
 
 from .files import FileTooLargeError, describe_os_error, is_regular_file, read_file
+from .plain_errors import in_plain_words
 from .problems import ContentError, Problem
 
 MAX_FILE_BYTES = 256 * 1024
@@ -235,25 +236,8 @@ def _problem_from_error(error: dict, doc: _Document, model: type[BaseModel], sho
         return Problem(shown, line, key_path(loc), f"unknown key '{loc[-1]}'", hint)
     if kind == "missing":
         return Problem(shown, line, key_path(loc), "this required key is missing", f"add {loc[-1]}: to the file")
-    message = error["msg"].removeprefix("Value error, ")
-    value = error.get("input")
-    hints = {
-        "string_type": "write it as text; put quotes around it, e.g. \"1.0\"",
-        "int_type": "write a whole number",
-        "date_type": "write a date as YYYY-MM-DD",
-        "list_type": "write a list, one item per line starting with '- '",
-        "model_type": "write keys and values indented under this key",
-        "dict_type": "write keys and values indented under this key",
-        "literal_error": "use one of the values listed",
-        "string_pattern_mismatch": "see the README for the allowed form",
-        "too_long": "remove some items or shorten the text",
-        "too_short": "add to it; it cannot be empty",
-        "greater_than_equal": "use a larger number",
-        "less_than_equal": "use a smaller number",
-    }
-    hint = hints.get(kind, "")
-    if kind in ("string_type", "int_type", "date_type") and value is not None:
-        message = f"{message}, got {value!r}"
+    fields = _fields_at(model, raw) if kind in ("model_type", "dict_type", "model_attributes_type") else []
+    message, hint = in_plain_words(kind, error["msg"], error.get("input"), error.get("ctx") or {}, fields)
     return Problem(shown, line, key_path(loc), message, hint)
 
 

@@ -15,12 +15,22 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from .blocks import BLOCK_TYPES, AnyBlock, Image, TriageBlock
-from .fields import Identifier, PrintedText, ShortText, StrictModel, Text
+from .fields import (
+    ACRONYM_FORM,
+    ADDRESS_FORM,
+    PHONE_FORM,
+    VERSION_FORM,
+    Identifier,
+    PrintedText,
+    ShortText,
+    StrictModel,
+    Text,
+)
 from .triage import TRIAGE_LEVEL_NAMES, URGENT_LEVELS, Include, SignList, TriageLevel
 from .triage import SignGroup as SignGroup  # re-exported: other modules import the triage names from here
 from .triage import SignLists as SignLists
 
-PhoneNumber = Annotated[str, Field(pattern=r"^[0-9+() .\-]{3,30}( ext\.? ?[0-9]{1,6})?$")]
+PhoneNumber = Annotated[str, Field(pattern=PHONE_FORM)]
 
 
 class Review(StrictModel):
@@ -54,7 +64,7 @@ class Handout(StrictModel):
     subtitle: ShortText | None = None
     language: Literal["en"] = Field(description="BCP 47 language tag; only English is supported so far")
     audience: ShortText
-    version: Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+){0,2}$")]
+    version: Annotated[str, Field(pattern=VERSION_FORM)]
     sources: list[Identifier] = Field(default_factory=list)
     review: Review
     key_messages: list[Text] = Field(min_length=1, max_length=4)
@@ -104,7 +114,7 @@ class Source(StrictModel):
     id: Identifier
     title: ShortText
     publisher: ShortText
-    address: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    address: Annotated[str, Field(pattern=ADDRESS_FORM)] | None = None
     published: ShortText | None = None
     retrieved: datetime.date | None = None
 
@@ -122,7 +132,7 @@ class GlossaryTerm(StrictModel):
 class Glossary(StrictModel):
     terms: list[GlossaryTerm]
     # Words that may be written in capitals because they are acronyms, not emphasis (see check.py).
-    acronyms: list[Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")]] = Field(default_factory=list)
+    acronyms: list[Annotated[str, Field(pattern=ACRONYM_FORM)]] = Field(default_factory=list)
 
 
 WebAddress = Annotated[str, Field(pattern=r"^https?://\S+$", max_length=300)]

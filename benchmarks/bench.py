@@ -99,7 +99,7 @@ def per_pdf_times(handouts_dir: Path, samples: int) -> dict[str, float]:
                 result = render_pdf(html, library.project, edition, PAPER_SIZES["letter"], font_config)
                 rendered = time.perf_counter()
                 # Every check a build runs on this PDF: the laid-out boxes, then the file read back once.
-                run_checks("layout", LaidOutSubject(result.document, result.messages, item))
+                run_checks("layout", LaidOutSubject(result.document, result.messages, (item,)))
                 check_pdf(result.pdf, edition, expected_of(item, edition, library.clinic))
                 end = time.perf_counter()
                 if not warm_up:

@@ -10,7 +10,7 @@ import datetime
 import functools
 from pathlib import Path
 
-from .project import EDITIONS, PAPER_SIZES
+from .project import ALL_EDITIONS, EDITIONS, PAPER_SIZES
 
 
 def parser() -> argparse.ArgumentParser:
@@ -58,8 +58,8 @@ def parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check PDFs that already exist (for example one sent by email)")
     verify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    verify.add_argument("--edition", choices=sorted(EDITIONS), default="plain-language",
-                        help="the edition whose minimum text size applies (default: plain-language)")
+    verify.add_argument("--edition", choices=sorted(ALL_EDITIONS), default="plain-language",
+                        help="the edition whose minimum text size and page limit apply (default: plain-language)")
 
     schema = commands.add_parser("schema", help="write the JSON Schema for handout files")
     schema.add_argument("--check", action="store_true", help="fail if the schema file is out of date")

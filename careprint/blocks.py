@@ -36,6 +36,9 @@ class Block(StrictModel):
     """One block of a section. Each block type is a subclass with one field, its key, and its own texts()."""
 
     kind: ClassVar[str]  # the block's type: the name of its one field, e.g. "paragraph"
+    clinical: ClassVar[bool]  # it can state clinical facts, so a handout with one must name its sources
+    # A value of this block for the style gate's specimen handout (careprint.specimen); None: the specimen has its own.
+    example: ClassVar[Any]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -50,6 +53,10 @@ class Block(StrictModel):
             raise TypeError(f"block type {cls.__name__} must have exactly one field, the key naming its type; "
                             f"it has {', '.join(cls.model_fields) or 'none'}")
         cls.kind = next(iter(cls.model_fields))
+        missing = [name for name in ("clinical", "example") if name not in vars(cls)]
+        if missing:
+            raise TypeError(f"block type {cls.__name__} must set {' and '.join(missing)}: clinical = True if it can "
+                            "state clinical facts, and an example value the style gate's specimen handout shows")
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
         """Every piece of text the block prints, in reading order, as (key path, kind, text).
@@ -57,6 +64,10 @@ class Block(StrictModel):
         `loc` is the block's own key path, ("sections", 0, "blocks", 2); the key paths returned start with it.
         """
         raise NotImplementedError
+
+    def pictures(self) -> list[Image]:
+        """The pictures the block shows (each must be a file in the project)."""
+        return []
 
 
 def _each(loc: Loc, key: str, kind: str, items: list[str]) -> Iterator[PrintedText]:
@@ -69,6 +80,8 @@ class ParagraphBlock(Block):
     """`- paragraph: ...`: a paragraph of plain text."""
 
     paragraph: Text
+    clinical: ClassVar[bool] = True
+    example: ClassVar[Any] = "A specimen paragraph of body text."
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
         yield loc + ("paragraph",), "paragraph", self.paragraph
@@ -78,6 +91,8 @@ class BulletsBlock(Block):
     """`- bullets: [...]`: a list of points, one per line starting with '- '."""
 
     bullets: list[Text] = Field(min_length=1)
+    clinical: ClassVar[bool] = True
+    example: ClassVar[Any] = ["A specimen bullet.", "Another specimen bullet."]
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
         return _each(loc, "bullets", "bullet", self.bullets)
@@ -87,6 +102,8 @@ class TriageBlock(Block):
     """`- triage: ...`: the warning signs, each under the action to take (emergency, call_today, next_visit)."""
 
     triage: Triage
+    clinical: ClassVar[bool] = True
+    example: ClassVar[Any] = None  # the specimen's own: every level, a shared list, a level split in two
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
         """Each level's group titles (printed when it has several titled groups), its signs, then its notes and why
@@ -111,6 +128,8 @@ class QuestionsBlock(Block):
     """`- questions: [...]`: questions the reader may want to ask the care team."""
 
     questions: list[Text] = Field(min_length=1)
+    clinical: ClassVar[bool] = False
+    example: ClassVar[Any] = ["A specimen question?"]
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
         return _each(loc, "questions", "question", self.questions)
@@ -120,6 +139,8 @@ class NotesBlock(Block):
     """`- notes: 6`: lines for the reader to write on."""
 
     notes: int = Field(ge=1, le=20, description="number of write-in lines")
+    clinical: ClassVar[bool] = False
+    example: ClassVar[Any] = 2
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
         # Empty write-in lines: the block prints no words of its own, so there is nothing to check.
@@ -130,6 +151,13 @@ class ImageBlock(Block):
     """`- image: {file: ..., alt: ...}`: a picture, with its alt text and an optional caption."""
 
     image: Image
+    clinical: ClassVar[bool] = False
+    # The picture need not exist: the gate measures the text around it (its caption).
+    example: ClassVar[Any] = {"file": "images/careprint-specimen-picture.png", "alt": "Specimen picture",
+                              "caption": "A specimen caption under the picture."}
+
+    def pictures(self) -> list[Image]:
+        return [self.image]
 
     def texts(self, loc: Loc) -> Iterator[PrintedText]:
         # The alt text is not printed on the page: it is what a screen reader says instead of the picture.

@@ -51,7 +51,6 @@ NUMBER_WORDS = {
     "hundred": "100", "thousand": "1000", "million": "1000000",
 }
 NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
-CLINICAL_BLOCKS = ("paragraph", "bullets", "triage")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -157,7 +156,7 @@ def source_problems(subject) -> list[Problem]:
     if handout.sources:
         return []
     clinical = next(((s, b) for s, section in enumerate(handout.sections) for b, block in enumerate(section.blocks)
-                     if block.kind in CLINICAL_BLOCKS), None)
+                     if block.clinical), None)
     if clinical is None:
         return [Problem(item.shown, item.line_of("sources"), "sources", "the handout names no sources",
                         "list the sources it draws on under sources:", "warning")]

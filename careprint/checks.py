@@ -73,12 +73,12 @@ class StyleSubject:
 @dataclass
 class LaidOutSubject:
     """layout: one laid-out weasyprint Document, what the renderer logged while making it, and its handout (to
-    name the file and line of a picture that failed), if it has one. A PDF written from several layouts (a packet)
+    name the file and line of a picture that failed), if it has any. A PDF written from several layouts (a packet)
     has its layouts checked one by one, then the renderer's messages once, with no document."""
 
     document: Any
     messages: list[str]
-    item: LoadedHandout | None = None
+    items: tuple[LoadedHandout, ...] = ()  # the handouts laid out in it (a packet's messages cover several)
 
 
 @dataclass
@@ -106,14 +106,12 @@ class PdfSubject:
 # The layout stage's own two checks
 
 
-def _picture_places(item: LoadedHandout | None) -> dict[str, tuple[str, int | None, str]]:
-    """Each picture a handout names -> (file, line, key) of the first place that names it."""
+def _picture_places(items: tuple[LoadedHandout, ...]) -> dict[str, tuple[str, int | None, str]]:
+    """Each picture the handouts name -> (file, line, key) of the first place that names it."""
     places: dict[str, tuple[str, int | None, str]] = {}
-    for s, section in enumerate(getattr(item.handout, "sections", ()) if item else ()):
-        for b, block in enumerate(section.blocks):
-            if block.kind == "image":
-                loc = ("sections", s, "blocks", b, "image", "file")
-                places.setdefault(block.image.file, (item.shown, item.line_of(*loc), key_path(loc)))
+    for item in items:
+        for loc, picture in item.handout.pictures():
+            places.setdefault(picture.file, (item.shown, item.line_of(*loc), key_path(loc)))
     return places
 
 
@@ -123,7 +121,7 @@ def _is_picture(message: str) -> bool:
 
 def renderer_messages(subject: LaidOutSubject) -> list[Problem]:
     """What WeasyPrint logged; a picture it could not use is reported at the file and line that names it."""
-    places = _picture_places(subject.item)
+    places = _picture_places(subject.items)
     logged, pictures = [], []
     for message in subject.messages:
         if _is_picture(message):

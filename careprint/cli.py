@@ -19,6 +19,7 @@ from .arguments import parser
 from .problems import CareprintError, GateStopped, UsageError
 from .problems import tally as _tally
 from .project import ALL_EDITIONS, EDITIONS, Project
+from .setup_help import missing_module
 from .signals import Terminated, stop_signals
 
 
@@ -275,29 +276,16 @@ def main(argv: list[str] | None = None) -> int:
         except MemoryError:
             print("careprint ran out of memory; close other programs, or build with --jobs 1", file=sys.stderr)
             return 1
-        except ModuleNotFoundError as error:  # the wrong Python, or an install that stopped half-way
-            print(missing_module(error.name), file=sys.stderr)
-            return 1
-        except Exception:  # a bug in careprint, not in the content
-            if os.environ.get("CAREPRINT_DEBUG"):
+        except Exception as error:
+            if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] != "careprint":
+                print(missing_module(error.name), file=sys.stderr)  # the wrong Python, or a half-done install
+                return 1
+            if os.environ.get("CAREPRINT_DEBUG"):  # a bug in careprint (or its own files missing), not the content
                 traceback.print_exc()
             print("careprint hit an internal error (a bug in careprint, not a problem with your content); files "
                   "are never left half-written, and PDFs reported ok above were written. Run again with "
                   "CAREPRINT_DEBUG=1 and report the output to the careprint maintainers.", file=sys.stderr)
             return 3
-
-
-# Where a module careprint imports comes from, when its package's name is not the module's.
-PACKAGES = {"yaml": "pyyaml", "fontpkg_atkinson_hyperlegible": "fontpkg-atkinson-hyperlegible",
-            "pypdfium2": "pypdfium2", "PIL": "pillow", "fontTools": "fonttools"}
-
-
-def missing_module(name: str | None) -> str:
-    """A missing Python package, named, with the command that installs everything careprint needs."""
-    top = (name or "").split(".")[0]
-    return (f"careprint needs the Python package '{PACKAGES.get(top, top)}', which this Python ({sys.executable}) "
-            "does not have: run ./setup.sh in the careprint folder, then use .venv/bin/python make_pdfs.py (or, in "
-            "your own environment, pip install careprint)")
 
 
 def _unknown_command(word: str) -> int:
@@ -310,7 +298,7 @@ def _unknown_command(word: str) -> int:
     return UsageError.exit_code
 
 
-# The one registry of commands: its names are the subcommands _parser() defines, in the same order.
+# The one registry of commands: its names are the subcommands arguments.parser() defines, in the same order.
 RUNNERS = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
            "packet": run_packet, "card": run_card, "merge-manifests": run_merge_manifests}
 COMMANDS = tuple(RUNNERS)

@@ -22,13 +22,13 @@ its colour would pass on the white page: then it is the box's background.
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 from .colour import MIN_CONTRAST, contrast_ratio, hex_colour, over, srgba
 from .files import MiB, describe_os_error, read_text
+from .formats.pdf import release_fonts
 from .layout import LowContrast, _snippet
 from .problems import Problem
 from .project import ALL_EDITIONS, CARD, EDITIONS, Project
@@ -152,8 +152,7 @@ def check_contrast(project: Project, editions: list[str] | None = None) -> list[
                 if fault.example is None or example[:3] < fault.example[:3]:
                     fault.example = example
     finally:
-        if getattr(font_config, "_folder", None):  # WeasyPrint's copy of the fonts, until it is collected
-            shutil.rmtree(font_config._folder, ignore_errors=True)
+        release_fonts(font_config)
     return problems + [fault.problem() for fault in faults.values()]
 
 

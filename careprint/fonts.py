@@ -88,16 +88,3 @@ def character_advice(ch: str) -> str:
         return (f"{FONT_FAMILY} has no such letter: write the word with letters it has (for a name, the letters "
                 "without that accent or mark), or leave it out")
     return "write it in words instead, or leave it out"
-
-
-def subsetting_note() -> str | None:
-    """What to say, once, when this machine lacks HarfBuzz's font-subsetting library: the PDFs are still made
-    (WeasyPrint subsets the fonts with fontTools instead), but their bytes differ from other machines'."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-
-    if harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0):
-        return None
-    return ("this computer lacks HarfBuzz's font-subsetting library (libharfbuzz-subset0, version 4.1 or later), so "
-            "the fonts are subset with fontTools: the PDFs are fine to print, but their bytes differ from PDFs made "
-            "on a machine that has it; to get identical PDFs everywhere, install it (on Debian or Ubuntu: sudo "
-            "apt-get install libharfbuzz-subset0, which ./setup.sh does)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .blocks import ImageBlock, TriageBlock
+from .blocks import TriageBlock
 from .files import describe_os_error, is_regular_file, kind_of, real_path
 from .load import _Document, key_path, load_model
 from .model import Clinic, Glossary, Handout, SignList, SignLists, Source, SourceRegistry, resolve_triage
@@ -84,14 +84,10 @@ def picture_problem(name: str, root: Path) -> tuple[str, str] | None:
 def image_problems(item: LoadedHandout, root: Path) -> list[Problem]:
     """An image must be a file inside the project: never a web address, never reached by .. or a symlink."""
     problems = []
-    for s, section in enumerate(item.handout.sections):
-        for b, block in enumerate(section.blocks):
-            if not isinstance(block, ImageBlock):
-                continue
-            loc = ("sections", s, "blocks", b, "image", "file")
-            found = picture_problem(block.image.file, root)
-            if found:
-                problems.append(Problem(item.shown, item.line_of(*loc), key_path(loc), *found))
+    for loc, picture in item.handout.pictures():
+        found = picture_problem(picture.file, root)
+        if found:
+            problems.append(Problem(item.shown, item.line_of(*loc), key_path(loc), *found))
     return problems
 
 

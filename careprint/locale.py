@@ -216,6 +216,13 @@ class Locale(_Strict):
         return self.words.footer_draft.format(version=version)
 
 
+def known_language(tag: str) -> str | None:
+    """The language careprint has words for that a tag such as 'en' or 'en-CA' names, or None. Only the primary
+    subtag is used, and only a locale file careprint ships: a PDF's /Lang never names a file to read."""
+    primary = tag.split("-")[0].lower() if isinstance(tag, str) else ""
+    return primary if primary.isalpha() and primary in {p.stem for p in LOCALE_DIR.glob("*.yaml")} else None
+
+
 def locale_file(language: str, folder: Path | None = None) -> Path:
     return (folder or LOCALE_DIR) / f"{language}.yaml"
 

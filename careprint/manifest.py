@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import MiB, is_regular_file, read_file, real_path
+from .formats import format_named
 from .problems import CareprintError, UsageError
 from .project import ALL_EDITIONS
 from .write import file_sha256, output_lock, sha256, write_atomic
@@ -104,8 +105,8 @@ def entry_problem(entry: object) -> str | None:
         "version": lambda v: _is_text(v, 64),
         "review_status": lambda v: _is_text(v, 64),
         "paper": lambda v: _is_text(v, 64),
-        "pages": lambda v: _is_number(v) and isinstance(v, int),
-        "smallest_glyph_pt": _is_number,
+        # and the facts the edition's format measures (a PDF: pages, smallest_glyph_pt), each a number
+        **{name: _is_number for name in format_named(ALL_EDITIONS[edition].format).facts},
     }
     for key, valid in checks.items():
         if key not in entry:
@@ -167,11 +168,6 @@ def load_manifest(out_dir: Path, name: str = MANIFEST_NAME) -> ManifestRead:
         cause = error.strerror or type(error).__name__
         return ManifestRead(exists=True, problems=[f"it cannot be read ({cause})"])
     return parse_manifest(data)
-
-
-def read_manifest(out_dir: Path, name: str = MANIFEST_NAME) -> dict[str, dict]:
-    """The entries of the previous manifest that can be believed, keyed by PDF path."""
-    return load_manifest(out_dir, name).entries
 
 
 def set_aside(out_dir: Path, name: str, read: ManifestRead) -> Path | None:

@@ -21,6 +21,7 @@ from .fields import (
     PHONE_FORM,
     VERSION_FORM,
     Identifier,
+    Loc,
     PrintedText,
     ShortText,
     StrictModel,
@@ -106,6 +107,13 @@ class Handout(StrictModel):
             yield ("sections", s, "heading"), "heading", section.heading
             for b, block in enumerate(section.blocks):
                 yield from block.texts(("sections", s, "blocks", b))
+
+    def pictures(self) -> Iterator[tuple[Loc, Image]]:
+        """Every picture the handout shows, with the key path of its file."""
+        for s, section in enumerate(self.sections):
+            for b, block in enumerate(section.blocks):
+                for picture in block.pictures():
+                    yield ("sections", s, "blocks", b, block.kind, "file"), picture
 
 
 class Source(StrictModel):

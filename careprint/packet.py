@@ -201,7 +201,7 @@ def build_packet(
             layout_problems.append(on_page(
                 part.first_page, f"the {part.kind} starting here took {len(part.document.pages)} pages the second "
                                  f"time it was laid out, not {part.pages}; the packet's page numbers would be wrong"))
-        found = run_checks("layout", LaidOutSubject(part.document, [], part.item))
+        found = run_checks("layout", LaidOutSubject(part.document, [], (part.item,) if part.item else ()))
         if part.kind == "cover" and found and (patient.name or patient.appointment):
             # The layout check quotes the text it finds; on the cover that could be the patient's details.
             found = [on_page(part.first_page, f"{len(found)} layout problems on the cover (not shown, as the cover "
@@ -212,7 +212,7 @@ def build_packet(
 
     pdf = renderer.write([part.document for part in parts])
     expected = _expected(items, edition, library.clinic, locale, parts, total)
-    messages = run_checks("layout", LaidOutSubject(None, renderer.messages, items[0]))  # what WeasyPrint logged
+    messages = run_checks("layout", LaidOutSubject(None, renderer.messages, tuple(items)))  # WeasyPrint
     facts, problems = check_pdf(pdf, edition, expected)
     problems = messages + layout_problems + problems
     outcome.facts, outcome.problems = facts, [_withhold(problem, patient) for problem in problems]
@@ -280,9 +280,12 @@ def _expected(items: list[LoadedHandout], edition: Edition, clinic, locale: Loca
 
 
 def _withhold(problem: Problem, patient: Patient) -> Problem:
-    """A problem with the patient's details taken out, should any check ever quote them."""
-    message = problem.message
-    for value in (patient.name, patient.appointment):
-        if value and value.strip():
-            message = message.replace(value, "(patient detail)")
-    return replace(problem, message=message)
+    """A problem with the patient's details taken out of every text in it, should any check ever quote them."""
+    def withheld(text: str) -> str:
+        for value in (patient.name, patient.appointment):
+            if value and value.strip():
+                text = text.replace(value, "(patient detail)")
+        return text
+
+    return replace(problem, file=withheld(problem.file), key=withheld(problem.key), message=withheld(problem.message),
+                   hint=withheld(problem.hint))

@@ -114,15 +114,15 @@ def next_splits(document, splits: Splits) -> Splits | None:
     return {key: sorted(values) for key, values in cuts.items()} if changed else None
 
 
-def layout_keeping_levels_whole(renderer, make_html, extra_css: str = ""):
+def layout_keeping_levels_whole(renderer, make_html):
     """Lay out make_html(splits) until no warning level runs over a page; returns (document, splits)."""
     splits: Splits = {}
-    document = renderer.layout(make_html(splits), extra_css)
+    document = renderer.layout(make_html(splits))
     for _ in range(MAX_PASSES):
         following = next_splits(document, splits)
         if following is None:
             break  # nothing runs over, or no further cut helps: verification reports what is left
         splits = following
-        document = renderer.layout(make_html(splits), extra_css)
+        document = renderer.layout(make_html(splits))
     return document, splits
 

@@ -79,7 +79,7 @@ def check(library: Library, rules: Gate = Gate()) -> CheckResult:
 
 def machine_notes(report: Callable[[Problem], None]) -> None:
     """What the machine lacks that changes the output without spoiling it, said once before rendering."""
-    from .fonts import subsetting_note
+    from .setup_help import subsetting_note
 
     note = subsetting_note()
     if note:

@@ -1,8 +1,10 @@
-"""Which PDFs a build must make: the selected handouts in each edition, in this shard, whose inputs changed.
+"""Which outputs a build must make: the selected handouts in each edition, in this shard, whose inputs changed.
 
-A PDF depends on its handout file, the source registry, the clinic settings, the templates, the base and edition
-stylesheets, the fonts, careprint's own code and the versions of the libraries that draw it, and on the edition
-and paper size. Each PDF's manifest entry records a hash of all of that, so a rebuild skips what it already made.
+An output depends on its handout file, the source registry, the glossary, the shared sign lists, the clinic
+settings, what its format draws on (for a PDF: the templates and the base, edition, paper and font stylesheets),
+careprint's own code and words (locales), the font files and the versions of the libraries that draw it, and on the
+edition and paper size. Each output's manifest entry records a hash of all of that, so a rebuild skips what it
+already made.
 Everything here reads raw bytes only: deciding that there is nothing to do must stay cheap and must never import
 WeasyPrint or even parse the YAML.
 """
@@ -19,14 +21,13 @@ from pathlib import Path
 
 from .files import MiB, read_file, real_path
 from .fonts import FONT_DIR, FONT_FILES
-from .formats import format_named
+from .formats import all_formats, format_named
 from .project import ALL_EDITIONS, ROOT, Project
 from .write import file_sha256
 
 MAX_INPUT_BYTES = 64 * MiB  # any one input file; the stage that reads it properly says what is wrong with it
 
 PACKAGE_DIR = ROOT / "careprint"
-LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "fontpkg-atkinson-hyperlegible", "fonttools", "segno")
 
 Shard = tuple[int, int]  # (index from 1, count)
 
@@ -105,7 +106,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256()
     _hash_files(digest, PACKAGE_DIR.rglob("*.py"), PACKAGE_DIR)
     _hash_files(digest, PACKAGE_DIR.glob("locales/*.yaml"), PACKAGE_DIR)
-    for name in LIBRARIES:
+    for name in sorted({name for each in all_formats() for name in each.libraries}):
         digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
     _hash_files(digest, [FONT_DIR / name for name in FONT_FILES.values()], FONT_DIR)
     return digest.hexdigest()

@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 from .problems import plural
+from .project import ALL_EDITIONS
 
 
-def ok_line(target, facts) -> str:
-    """One PDF that passed, with the figures verification measured."""
-    return (f"ok      {target}  {plural(facts.pages, 'page', 'pages')}, smallest text {facts.smallest_glyph_pt:g} pt, "
-            f"fonts {', '.join(facts.fonts)}")
+def ok_line(target, facts, format_name: str = "pdf") -> str:
+    """One file that passed, with the figures its format's checks measured."""
+    from .formats import format_named
+
+    return f"ok      {target}  {format_named(format_name).summary(facts)}"
 
 
 class Reporter:
@@ -46,7 +48,7 @@ class Reporter:
         target = self.out_dir / outcome.path
         if outcome.ok:
             if not self.quiet and not self._progress:
-                print(ok_line(target, outcome.facts), flush=True)
+                print(ok_line(target, outcome.facts, ALL_EDITIONS[outcome.edition].format), flush=True)
         else:
             lines = [f"FAILED  {target}  (the previous copy, if any, is kept)"]
             lines += [f"        {problem}" for problem in outcome.problems]

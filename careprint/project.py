@@ -36,7 +36,7 @@ EDITIONS = {
 }
 
 # The quick-reference card for the fridge door: one page, the emergency and call-today signs alone, large print.
-# Not one of EDITIONS (the default build): built on request with `make_pdfs.py card` (careprint.packet).
+# Not one of EDITIONS (the default build): built on request with `make_pdfs.py card` (careprint.pipeline.cards).
 CARD = Edition("card", min_glyph_pt=18.0, body_pt=18.0, template="card.html.j2", max_pages=1, triage_only=True)
 # Every edition by name, the card included: what build() can make when asked.
 ALL_EDITIONS = {**EDITIONS, CARD.name: CARD}

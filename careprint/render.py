@@ -265,13 +265,13 @@ class Renderer:
 
         return collecting()
 
-    def layout(self, html: str, extra_css: str = ""):
+    def layout(self, html: str):
         """HTML -> a laid-out weasyprint Document (kept for the layout checks)."""
         from weasyprint import CSS, HTML
 
         with self._logging():
             sheets = [CSS(string=text, base_url=PROJECT_URL + "styles/", font_config=self.font_config,
-                          url_fetcher=self.fetcher) for text in self.sheets + ([extra_css] if extra_css else [])]
+                          url_fetcher=self.fetcher) for text in self.sheets]
             return HTML(string=html, base_url=PROJECT_URL, url_fetcher=self.fetcher).render(
                 stylesheets=sheets, font_config=self.font_config)
 

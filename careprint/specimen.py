@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from .blocks import BLOCK_CLASSES, ImageBlock
 from .model import Clinic, Handout, Include, SignList, Source, resolve_triage
 from .paginate import Splits, level_key
 
-# The picture and the logo need not exist: what the gate measures is the text around them (their alt text, laid
-# out in their place, is left out).
-SPECIMEN_PICTURE = "images/careprint-specimen-picture.png"
+# The logo need not exist: what the gate measures is the text around it (its alt text, laid out in its place, is
+# left out). The same picture as the image block's example.
+SPECIMEN_PICTURE = ImageBlock.example["file"]
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,10 @@ def specimen() -> Specimen:
                    "approved_on": datetime.date(2026, 1, 1), "next_review": datetime.date(2027, 1, 1)},
         "key_messages": ["A specimen key message.", "Another specimen key message."],
         "sections": [
-            {"heading": "Specimen section", "blocks": [
-                {"paragraph": "A specimen paragraph of body text."},
-                {"bullets": ["A specimen bullet.", "Another specimen bullet."]},
-                {"image": {"file": SPECIMEN_PICTURE, "alt": "Specimen picture",
-                           "caption": "A specimen caption under the picture."}},
-            ]},
+            # Every block type, from its own example (careprint.blocks): a new block type is in the specimen too.
+            {"heading": "Specimen section", "blocks": [{cls.kind: cls.example} for cls in BLOCK_CLASSES
+                                                       if cls.example is not None]},
             {"heading": "Specimen warning signs", "blocks": [{"triage": triage}]},
-            {"heading": "Specimen questions", "blocks": [
-                {"questions": ["A specimen question?"]},
-                {"notes": 2},
-            ]},
         ],
     })
     clinic = Clinic.model_validate({

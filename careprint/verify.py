@@ -12,10 +12,12 @@ Every message says what is wrong, where (page), and what to do about it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
+import pypdfium2 as pdfium
 
 from .files import FileTooLargeError, MiB, NotAFileError, read_file
 from .fonts import FONT_FAMILY, FONT_NAMES, character_advice, describe_character, missing_characters
@@ -225,12 +227,12 @@ def page_numbers(subject) -> Iterator[Problem]:
     """Every page of a document of several pages says which page it is and how many there are ("Page 2 of 5", or
     in a packet "Packet page 7 of 16"; in the content's language), so a reader who drops the pages can put them
     back in order and can tell that one is missing. A PDF from elsewhere may use either form."""
-    from .locale import load_locale, locale_file
+    from .locale import known_language, load_locale
 
     read = subject.read
-    language = subject.expected.language if subject.expected else read.facts.language
+    language = known_language(subject.expected.language if subject.expected else read.facts.language)
     total = read.facts.pages
-    if total < 2 or not locale_file(language).is_file():  # a one-page card; a language careprint does not print
+    if total < 2 or language is None:  # a one-page card; a PDF in a language careprint has no words for
         return
     locale = load_locale(language)
     packet = subject.expected is not None and subject.expected.pages is not None
@@ -289,8 +291,13 @@ def verify_file(path: Path, edition) -> tuple[PdfFacts | None, list[Problem]]:
                                     "open it")]
     if b"%PDF-" not in data[:1024]:
         return None, [on_page(None, "this is not a PDF file; ask for the handout again as a PDF")]
-    try:
-        with read_pdf(data) as read:
+    damaged = [on_page(None, "this PDF is damaged and cannot be read; ask the sender for a new copy")]
+    with contextlib.ExitStack() as stack:
+        try:
+            read = stack.enter_context(read_pdf(data))
+        except Exception:  # pikepdf and PDFium raise many kinds for a damaged file: say so, do not crash
+            return None, damaged
+        try:
             return read.facts, run_checks("pdf", PdfSubject(read, edition))
-    except Exception:  # a damaged PDF: say so, do not crash
-        return None, [on_page(None, "this PDF is damaged and cannot be read; ask the sender for a new copy")]
+        except (pikepdf.PdfError, pdfium.PdfiumError, KeyError, AttributeError, TypeError, ValueError):
+            return None, damaged  # an object deep in the file that only a check reads is broken

@@ -91,3 +91,19 @@ def test_every_block_types_text_is_in_the_built_pdf(tmp_path):
             assert not missing, f"{edition}: the {block.kind} block's text is not in the PDF: {missing}"
     kinds = {kind for _, kind, _ in handout.texts()}
     assert {"paragraph", "bullet", "sign", "why", "summary", "question", "caption"} <= kinds
+
+
+def test_a_block_class_must_say_whether_it_is_clinical_and_give_the_specimen_an_example():
+    with pytest.raises(TypeError, match="WarningBlock must set clinical and example"):
+        class WarningBlock(Block):
+            warning: Text
+
+            def texts(self, loc):
+                yield loc + ("warning",), "paragraph", self.warning
+
+
+def test_the_style_gates_specimen_shows_every_block_type():
+    from careprint.specimen import specimen
+
+    shown = {block.kind for section in specimen().handout.sections for block in section.blocks}
+    assert shown == set(BLOCK_TYPES)

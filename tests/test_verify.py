@@ -323,3 +323,23 @@ def test_verify_file_wants_a_page_number_on_every_page_in_either_form(mini):
     for words in ('"Page " counter(page) " of " counter(pages)', '"Packet page " counter(page) " of " counter(pages)'):
         numbered = mini.render(two_pages, f"@page {{ @bottom-right {{ content: {words}; }} }}")
         assert [p for p in pdf_problems(numbered.pdf) if "in its margin" in p] == []
+
+
+def test_the_page_number_check_reads_a_language_tag_but_never_a_file_it_names(mini):
+    two_pages = "<p>One</p><p style='break-before: page'>Two</p>"
+    css = "@page { @bottom-right { content: none; } }"
+    for lang, checked in ((' lang="en-CA"', True), (' lang="../../../tmp/evil"', False), (' lang="xx"', False)):
+        result = mini.render(two_pages, css, lang=lang)
+        found = [p for p in pdf_problems(result.pdf) if "in its margin" in p]
+        assert bool(found) == checked, lang
+
+
+def test_verify_file_reports_a_careprint_bug_as_a_bug_not_as_a_damaged_pdf(built, monkeypatch):
+    from careprint import checks
+
+    def broken(subject):
+        raise ZeroDivisionError("a bug planted by the test")
+
+    monkeypatch.setattr(checks, "CHECKS", (checks.Check("pdf", "broken", broken),))
+    with pytest.raises(ZeroDivisionError):
+        verify_file(built / "plain-language" / "hypercalcemia.pdf", EDITIONS["plain-language"])

@@ -3,7 +3,8 @@
 Why this seam exists: the build around a format (plan, workers, manifest, atomic writes) is the same whatever it
 makes, so a format says only what is its own: its file extension, which project files its output depends on (for
 incremental builds), how it makes one handout in one edition and language and checks what it made, and which of
-its measured facts the manifest records. An edition names its format (careprint.project.Edition.format).
+its measured facts the manifest records and the build's report shows, and which libraries draw it. An edition
+names its format (careprint.project.Edition.format).
 
 Adding a format: its module here, its templates or tables, and one line in _registry(). This package imports nothing
 heavy: plan.py asks it for extensions and inputs without loading WeasyPrint.
@@ -39,13 +40,18 @@ class Maker(Protocol):
 
 @dataclass(frozen=True)
 class Format:
-    """A format's own facts. `inputs` and `manifest_facts` stay cheap; `maker` may load the heavy libraries."""
+    """A format's own facts. Everything but `maker` stays cheap: planning a build must not load WeasyPrint."""
 
     name: str
     extension: str  # with its dot: ".pdf"
     inputs: Callable[[Any, Any, str], list[Path]]  # (project, edition, paper) -> files all its outputs draw on
     maker: Callable[[Any, str], Maker]  # (library, paper) -> the working state for making its outputs
-    manifest_facts: Callable[[Any], dict]  # measured facts -> what the manifest records besides path and hashes
+    facts: tuple[str, ...]  # the measured facts (numbers) the manifest records for each output
+    summary: Callable[[Any], str]  # measured facts -> the words after "ok  path" in a build's report
+    libraries: tuple[str, ...] = ()  # the packages that draw its outputs: a new version makes every output again
+
+    def manifest_facts(self, facts) -> dict:
+        return {name: getattr(facts, name) for name in self.facts}
 
 
 def _registry() -> dict[str, Format]:
@@ -57,3 +63,7 @@ def _registry() -> dict[str, Format]:
 def format_named(name: str) -> Format:
     """The format an edition names; the one registry of formats is _registry()."""
     return _registry()[name]
+
+
+def all_formats() -> list[Format]:
+    return list(_registry().values())

@@ -21,8 +21,12 @@ def inputs(project, edition, paper: str) -> list[Path]:
                         project.styles / "paper" / f"{paper}.css", *project.styles.glob("fonts/*.css")]
 
 
-def manifest_facts(facts) -> dict:
-    return {"pages": facts.pages, "smallest_glyph_pt": facts.smallest_glyph_pt}
+def summary(facts) -> str:
+    """'5 pages, smallest text 12 pt, fonts ...': what verification measured."""
+    from ..problems import plural
+
+    return (f"{plural(facts.pages, 'page', 'pages')}, smallest text {facts.smallest_glyph_pt:g} pt, "
+            f"fonts {', '.join(facts.fonts)}")
 
 
 def expected_of(item, edition, clinic, numbers: tuple[str, ...] = ()):
@@ -78,7 +82,7 @@ class PdfMaker:
 
         result = render_pdf(html, library.project, edition, PAPER_SIZES[self.paper], self.fonts,
                             item.handout.language)
-        problems = run_checks("layout", LaidOutSubject(result.document, result.messages, item))
+        problems = run_checks("layout", LaidOutSubject(result.document, result.messages, (item,)))
         facts, found = check_pdf(result.pdf, edition, expected_of(item, edition, library.clinic))
         return Made(result.pdf, problems + found, facts, result.resources)
 
@@ -86,4 +90,6 @@ class PdfMaker:
         release_fonts(self.fonts)
 
 
-PDF = Format("pdf", ".pdf", inputs, PdfMaker, manifest_facts)
+PDF = Format("pdf", ".pdf", inputs, PdfMaker, facts=("pages", "smallest_glyph_pt"), summary=summary,
+             libraries=("weasyprint", "pydyf", "pikepdf", "jinja2", "fontpkg-atkinson-hyperlegible", "fonttools",
+                        "segno"))

@@ -85,6 +85,23 @@ def parser() -> argparse.ArgumentParser:
     card.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
                       help="output folder; cards go in DIR/card/ (default: out/)")
     card.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
+
+    approve = commands.add_parser(
+        "approve", help="record that a clinician approved a handout's text, in its review: block",
+        description="Record who approved the handout, when, and a fingerprint of the text they approved, in the "
+                    "handout's own review: block. Any later change to its text makes it 'changed since approval'.")
+    approve.add_argument("handout_id", metavar="HANDOUT_ID", help="the handout that was approved")
+    approve.add_argument("--by", required=True, metavar="NAME", help="the approver's name, as it is to be printed")
+    approve.add_argument("--on", required=True, type=_date, metavar="YYYY-MM-DD", help="the date it was approved")
+    approve.add_argument("--next-review", type=_date, metavar="YYYY-MM-DD",
+                         help="the date of the next review (default: keep the handout's next_review)")
+    content_options(approve)
+    approve.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+
+    listing = commands.add_parser("list", help="every handout with its version, review status and next review")
+    content_options(listing)
+    listing.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    listing.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     return parser
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .approval import state_of
 from .files import NotAFileError, os_error_message
 from .formats import format_named
 from .library import Library
@@ -68,7 +69,7 @@ def manifest_entry(library: Library, task: Task, data: bytes, outcome: Outcome, 
         "edition": task.edition,
         "language": handout.language,
         "version": handout.version,
-        "review_status": handout.review.status,
+        "review_status": state_of(handout),  # draft, approved, or (not the approved text) changed or unconfirmed
         "next_review": handout.review.next_review.isoformat(),
         "paper": paper,
         **facts,

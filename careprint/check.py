@@ -18,8 +18,11 @@ apply depend on the handout's language: careprint/locales/<language>.yaml, `plai
   numbers as digits, no percentages.
 - Sources: a handout with clinical content names its sources; a registry entry missing its address or retrieved
   date is a warning (unknown ids are caught when the library loads).
-- Review: an overdue review is a warning (an error with release=True); release=True refuses drafts; an approval
-  cannot be dated in the future. (Approved needs a name and a date: model.Review enforces that.)
+- Review: an overdue review is a warning (an error with release=True); release=True refuses drafts, and a packet
+  or card of a draft says so (a warning); an approval cannot be dated in the future; a text changed since its
+  approval, or an approval with no fingerprint (typed by hand), is a warning (an error with release=True), so an
+  author can keep working on a text while it waits for its reviewers, and nothing unapproved reaches a patient.
+  (Approved needs a name and a date: model.Review enforces that; the fingerprint: careprint.approval.)
 """
 
 from __future__ import annotations
@@ -224,19 +227,48 @@ def settings_glyph_problems(subject) -> list[Problem]:
     return problems
 
 
+def _approve_command(handout_id: str, by: str | None = None) -> str:
+    return f"careprint approve {handout_id} --by \"{by or 'NAME'}\" --on YYYY-MM-DD"
+
+
 def review_problems(subject) -> list[Problem]:
-    """Drafts refused for release; no approval from the future; an overdue review said (an error for release)."""
+    """Drafts refused for release (and said when printed for a patient); no approval from the future; a text changed
+    since its approval, or an approval that does not say which text it approved, said (errors for release); an
+    overdue review said (an error for release)."""
+    from .approval import CHANGED, UNCONFIRMED, state_of
+
     item, today, release = subject.item, subject.today, subject.release
-    review = item.handout.review
+    handout = item.handout
+    review = handout.review
+    state = state_of(handout)
     problems = []
-    if release and review.status == "draft":
-        problems.append(Problem(item.shown, item.line_of("review", "status"), "review.status",
-                                "the handout is a draft; --release builds only approved handouts",
-                                "have it reviewed, then set status: approved, approved_by and approved_on"))
+    if review.status == "draft" and (release or subject.for_patient):
+        problems.append(Problem(
+            item.shown, item.line_of("review", "status"), "review.status",
+            "the handout is a draft; --release builds only approved handouts" if release else
+            "the handout is a draft, not yet approved for patient use; what is printed says so",
+            f"have it reviewed, then record the approval: {_approve_command(handout.id)}",
+            "error" if release else "warning"))
     if review.approved_on and review.approved_on > today:
         problems.append(Problem(item.shown, item.line_of("review", "approved_on"), "review.approved_on",
                                 f"approved_on {review.approved_on} is in the future",
                                 "give the date the handout was actually approved"))
+    if state == CHANGED:
+        problems.append(Problem(
+            item.shown, item.line_of("review", "fingerprint"), "review.fingerprint",
+            f"the text has changed since {review.approved_by} approved it on {review.approved_on}, so it is not the "
+            "approved text" + ("; --release builds only approved text" if release else
+                               "; what is printed says so"),
+            "have the changed text reviewed, then record the new approval: "
+            + _approve_command(handout.id), "error" if release else "warning"))
+    elif state == UNCONFIRMED:
+        problems.append(Problem(
+            item.shown, item.line_of("review", "status"), "review.status",
+            "the approval does not record which text was approved (it has no fingerprint), so careprint cannot "
+            "confirm this is the approved text" + ("; --release builds only approved text" if release else
+                                                   "; what is printed says so"),
+            f"have {review.approved_by} confirm this text, then record it: "
+            + _approve_command(handout.id, review.approved_by), "error" if release else "warning"))
     if review.next_review < today:
         problems.append(Problem(item.shown, item.line_of("review", "next_review"), "review.next_review",
                                 f"the review is overdue: next_review was {review.next_review}",

@@ -54,6 +54,7 @@ class HandoutSubject:
     readability: Readability
     today: datetime.date
     release: bool = False
+    for_patient: bool = False  # a packet or card, handed to one patient: a draft in it is said
 
 
 @dataclass
@@ -191,15 +192,17 @@ def run_checks(stage: Stage, subject) -> list[Problem]:
 
 
 def content_gate(library: Library, handout_ids: list[str] | None, today: datetime.date, release: bool = False,
-                 report: list[Readability] | None = None) -> list[Problem]:
+                 report: list[Readability] | None = None, for_patient: bool = False) -> list[Problem]:
     """The content and settings checks of the selected handouts (none named: all), errors and warnings, in file and
-    line order. `report` is readability_report() of those handouts when the caller has it already."""
+    line order. `report` is readability_report() of those handouts when the caller has it already; `for_patient`:
+    they are printed for one patient (a packet, a card)."""
     items = [item for item in library.handouts if not handout_ids or item.handout.id in handout_ids]
     report = report if report is not None else readability_report(items)
     measured = {entry.file: entry for entry in report}
     problems: list[Problem] = []
     for item in items:
-        problems += run_checks("content", HandoutSubject(library, item, measured[item.shown], today, release))
+        problems += run_checks("content", HandoutSubject(library, item, measured[item.shown], today, release,
+                                                         for_patient))
     files = [item.shown for item in items]
     problems.sort(key=lambda p: (files.index(p.file) if p.file in files else -1, p.line or 0))
     used = {source for item in items for source in item.handout.sources}

@@ -1,4 +1,4 @@
-"""The command line: `python make_pdfs.py [build|check|verify|schema|packet|card|merge-manifests] ...`.
+"""The command line: `python make_pdfs.py [build|check|verify|schema|packet|card|merge-manifests|approve|list] ...`.
 
 It only parses arguments, calls the pipeline and turns results into lines a nurse or an author can act on.
 `main(argv) -> int` runs in-process, so tests call it directly. No content mistake ever shows a traceback.
@@ -244,6 +244,37 @@ def run_card(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def run_approve(args: argparse.Namespace) -> int:
+    """Record an approval in the handout's review: block (careprint.approve), or say why not and change nothing."""
+    from . import pipeline
+    from .approve import Approval, approve
+    from .problems import ContentError
+
+    try:
+        library = pipeline.load(_project(args))
+    except ContentError as error:
+        _print_problems(error)
+        print("not approved: the handouts could not be loaded (above); no file was changed", file=sys.stderr)
+        return error.exit_code
+    _check_ids(library, [args.handout_id])
+    done = approve(library, Approval(args.handout_id, args.by, args.on, args.next_review),
+                   args.today or datetime.date.today())
+    for problem in done.warnings:
+        _report(problem)
+    print("\n".join(done.lines()))
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Every handout: id, title, version, review status (draft, approved, changed since approval), next review."""
+    from . import pipeline
+    from .approval import listing, table_lines
+
+    rows = listing(pipeline.load(_project(args)), args.today or datetime.date.today())
+    print(json.dumps(rows, indent=2) if args.format == "json" else "\n".join(table_lines(rows)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
@@ -300,7 +331,8 @@ def _unknown_command(word: str) -> int:
 
 # The one registry of commands: its names are the subcommands arguments.parser() defines, in the same order.
 RUNNERS = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
-           "packet": run_packet, "card": run_card, "merge-manifests": run_merge_manifests}
+           "packet": run_packet, "card": run_card, "merge-manifests": run_merge_manifests, "approve": run_approve,
+           "list": run_list}
 COMMANDS = tuple(RUNNERS)
 
 

@@ -18,6 +18,7 @@ VERSION_FORM = r"^[0-9]+(\.[0-9]+){0,2}$"
 PHONE_FORM = r"^[0-9+() .\-]{3,30}( ext\.? ?[0-9]{1,6})?$"
 ADDRESS_FORM = r"^https?://\S+$"
 ACRONYM_FORM = r"^[A-Z0-9]{2,12}$"
+FINGERPRINT_FORM = r"^sha256:[0-9a-f]{64}$"
 
 Identifier = Annotated[str, Field(pattern=ID_FORM, max_length=60)]
 

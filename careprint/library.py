@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from . import approval
 from .blocks import TriageBlock
 from .files import describe_os_error, is_regular_file, kind_of, real_path
 from .load import _Document, key_path, load_model
@@ -177,8 +178,9 @@ def load_library(project: Project) -> Library:
                                             "add it to the source registry or fix the id"))
     if problems:
         raise ContentError(problems)
-    for item in handouts:
-        item.handout = resolve_triage(item.handout, sign_lists)
+    for item in handouts:  # each measured as written, for its approval (careprint.approval), then resolved
+        printed = approval.fingerprint(item.handout, sign_lists, sources, project.root)
+        item.handout = approval.stamp(resolve_triage(item.handout, sign_lists), printed)
     return Library(project, handouts, sources, glossary[0], clinic, project.shown(project.sources), registry[1],
                    project.shown(project.clinic), clinic_doc)
 

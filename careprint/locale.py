@@ -109,8 +109,15 @@ class HandoutWords(_Strict):
     author: Words
     status_approved: Words
     status_draft: Words
+    status_changed: Words
+    status_unconfirmed: Words
     footer_approved: Words
     footer_draft: Words
+    footer_changed: Words
+    footer_unconfirmed: Words
+    approval_approved: Words
+    approval_changed: Words
+    approval_unconfirmed: Words
     page_number: Words = Field(description="the footer's page count, with {page} and {pages} in this order")
     phone_labels: PhoneLabels
     qr_about_clinic: Words
@@ -147,6 +154,9 @@ class PacketWords(_Strict):
     contents_heading: Words
     contents_page: Words
     contents_hint: Words
+    contents_draft: Words = Field(min_length=1, description="under a handout in the cover's list: it is a draft")
+    contents_changed: Words = Field(min_length=1, description="... it changed since it was approved")
+    contents_unconfirmed: Words = Field(min_length=1, description="... its approval is not confirmed")
     page_number: Words = Field(description="the packet page number at the top of each page, with {page} and "
                                            "{total} (the packet's page count) once each, in either order")
     fields: CoverFields
@@ -202,18 +212,28 @@ class Locale(_Strict):
     def font_family(self) -> str:
         return self.fonts[self.script]
 
-    def status_line(self, version: str, review) -> str:
-        """The review status exactly as it is; a draft says so plainly."""
-        if review.status == "approved":
-            return self.words.status_approved.format(version=version, approved_on=review.approved_on,
-                                                     next_review=review.next_review)
-        return self.words.status_draft.format(version=version)
+    # The words for each approval state (careprint.approval.state_of: draft, approved, changed, unconfirmed).
 
-    def footer_status(self, version: str, review) -> str:
+    def status_line(self, version: str, review, state: str) -> str:
+        """The review status under the title, exactly as it is: a draft, or a text changed since its approval, or an
+        approval not confirmed for this text, says so plainly."""
+        words = getattr(self.words, f"status_{state}")
+        return words.format(version=version, approved_on=review.approved_on, next_review=review.next_review)
+
+    def footer_status(self, version: str, review, state: str) -> str:
         """The review status in few words, for a footer that must stay within two lines in large print."""
-        if review.status == "approved":
-            return self.words.footer_approved.format(version=version, approved_on=review.approved_on)
-        return self.words.footer_draft.format(version=version)
+        return getattr(self.words, f"footer_{state}").format(version=version, approved_on=review.approved_on)
+
+    def approval_line(self, review, state: str) -> str:
+        """Who approved the text and when, printed small by the sources; "" for a draft, which has no approver."""
+        if state == "draft":
+            return ""
+        return getattr(self.words, f"approval_{state}").format(approved_by=review.approved_by,
+                                                               approved_on=review.approved_on)
+
+    def contents_note(self, state: str) -> str:
+        """What the packet's cover says under a handout that is not an approved text; "" for an approved one."""
+        return "" if state == "approved" else getattr(self.packet, f"contents_{state}")
 
 
 def known_language(tag: str) -> str | None:

@@ -12,12 +12,13 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from .blocks import BLOCK_TYPES, AnyBlock, Image, TriageBlock
 from .fields import (
     ACRONYM_FORM,
     ADDRESS_FORM,
+    FINGERPRINT_FORM,
     PHONE_FORM,
     VERSION_FORM,
     Identifier,
@@ -34,20 +35,28 @@ from .triage import SignLists as SignLists
 PhoneNumber = Annotated[str, Field(pattern=PHONE_FORM)]
 
 
+Fingerprint = Annotated[str, Field(pattern=FINGERPRINT_FORM)]
+
+
 class Review(StrictModel):
-    """Clinical review status. The tool prints it truthfully and never invents an approval."""
+    """Clinical review status. The tool prints it truthfully and never invents an approval: only `careprint approve`
+    (or an author typing it) sets one. `fingerprint` binds the approval to the text that was approved
+    (careprint.approval): any later change to that text makes the handout "changed since approval"."""
 
     status: Literal["draft", "approved"]
     approved_by: ShortText | None = None
     approved_on: datetime.date | None = None
+    fingerprint: Fingerprint | None = Field(
+        default=None, description="written by `careprint approve`: the sha256 of the text that was approved")
     next_review: datetime.date
 
     @model_validator(mode="after")
     def _approval_is_complete(self) -> Review:
         if self.status == "approved" and not (self.approved_by and self.approved_on):
             raise ValueError("an approved handout needs both approved_by and approved_on")
-        if self.status == "draft" and (self.approved_by or self.approved_on):
-            raise ValueError("a draft cannot name an approver or an approval date; set status: approved")
+        if self.status == "draft" and (self.approved_by or self.approved_on or self.fingerprint):
+            raise ValueError("a draft cannot name an approver, an approval date or a fingerprint; record an "
+                             "approval with careprint approve")
         return self
 
 
@@ -73,6 +82,9 @@ class Handout(StrictModel):
         default=None, description="the source (one of `sources`) whose web page the QR code opens: the one most "
                                   "about this handout's topic; default: the first source with an address")
     sections: list[Section] = Field(min_length=1)
+    # The fingerprint of this text as loaded (careprint.approval.stamp, set by the library): compared with the one
+    # the approval recorded, it says whether this is the approved text. Never read from or written to a file.
+    _printed_fingerprint: str | None = PrivateAttr(default=None)
 
     def triage_blocks(self) -> list[TriageBlock]:
         """Every triage block, in reading order."""

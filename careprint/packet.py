@@ -4,7 +4,8 @@ The packet is a cover page followed by the chosen handouts, each exactly as its 
 stylesheets, same footer counting "Page 2 of 5" inside the handout), each starting on a right-hand (odd) page so
 that a double-sided print can be split by handout. A back page left empty says so in words. Every page also shows
 "Packet page 7 of 16" at the top, the numbers the cover's list of contents uses (styles/packet.css, from where each
-part starts, written into the part's HTML: careprint.render.PacketPage).
+part starts, written into the part's HTML: careprint.render.PacketPage). The list says under a handout that is a
+draft, or not the approved text (careprint.approval), that it is.
 
 Each part is laid out as its own WeasyPrint document and the pages are joined into one PDF (Document.copy), so
 each handout keeps its own page count and nothing in CSS has to restart counters. The parts are laid out twice:
@@ -24,6 +25,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .approval import state_of
 from .checks import LaidOutSubject, run_checks
 from .files import os_error_message
 from .fonts import FONT_FAMILY, missing_characters
@@ -166,7 +168,8 @@ def build_packet(
     fields = cover_fields(library, patient, locale)
 
     def cover_html(starts: dict[str, int], packet_page: PacketPage | None = None) -> str:
-        contents = [{"title": item.handout.title, "page": starts.get(item.handout.id, 0)} for item in items]
+        contents = [{"title": item.handout.title, "page": starts.get(item.handout.id, 0),
+                     "note": locale.contents_note(state_of(item.handout))} for item in items]
         return env.get_template("packet_cover.html.j2").render(
             title=locale.packet.cover_title, clinic=library.clinic, edition=edition, contents=contents,
             fields=fields, fillable=fillable, locale=locale, first_level=None, packet_page=packet_page)
@@ -272,7 +275,8 @@ def _expected(items: list[LoadedHandout], edition: Edition, clinic, locale: Loca
     blank back pages saying so; the cover's care team line counts as the number on page 1."""
     each = [expected_of(item, edition, clinic) for item in items]
     expected = expected_of(items[0], edition, clinic, (locale.packet.fields.care_team_phone,))
-    expected.texts = [locale.packet.cover_title] + [text for one in each for text in one.texts]
+    notes = [locale.contents_note(state_of(item.handout)) for item in items]  # a draft inside must be said
+    expected.texts = [locale.packet.cover_title, *filter(None, notes)] + [text for one in each for text in one.texts]
     expected.levels = [level for one in each for level in one.levels]
     expected.pages, expected.blank_note = total, locale.packet.blank_note
     expected.blank_pages = {part.first_page for part in parts if part.kind == "blank"}

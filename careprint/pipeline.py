@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .build import BuildResult, Outcome, build_outputs
@@ -30,11 +30,13 @@ from .readability import Readability, readability_report
 
 @dataclass(frozen=True)
 class Gate:
-    """How strict the gates are: --strict makes warnings stop too; --release refuses drafts and overdue reviews."""
+    """How strict the gates are: --strict makes warnings stop too; --release refuses drafts, texts changed since
+    their approval (or not confirmed as approved) and overdue reviews."""
 
     today: datetime.date | None = None  # None: today's date
     strict: bool = False
     release: bool = False
+    for_patient: bool = False  # a packet or a card, printed for one patient: a draft in it is a warning
 
     @property
     def date(self) -> datetime.date:
@@ -51,7 +53,7 @@ def gate(library: Library, handout_ids: list[str] | None, editions: list[str] | 
     """The gates every command runs before rendering: the content and settings of the selected handouts, and the
     stylesheets and templates of the editions (None: every edition). Raises GateStopped, else reports and returns
     the warnings."""
-    problems = content_gate(library, handout_ids, rules.date, rules.release, readability)
+    problems = content_gate(library, handout_ids, rules.date, rules.release, readability, rules.for_patient)
     problems += style_gate(library.project, editions)
     if any(p.severity == "error" for p in problems) or (rules.strict and problems):
         raise GateStopped(problems)
@@ -105,8 +107,8 @@ def cards(library: Library, out_dir: Path, handout_ids: list[str], paper: str = 
     if without:
         raise UsageError(f"{', '.join(without)} has no emergency or call-today warning signs, so there is nothing "
                          f"to put on a card; cards are for handouts with a triage block")
-    return build(library, out_dir, [CARD.name], handout_ids, paper, echo, rules=rules, report=report, force=True,
-                 warn=warn).outcomes
+    return build(library, out_dir, [CARD.name], handout_ids, paper, echo, rules=replace(rules, for_patient=True),
+                 report=report, force=True, warn=warn).outcomes
 
 
 @dataclass
@@ -124,7 +126,7 @@ def packet(library: Library, request: PacketRequest, report: Callable[[Problem],
     """Gate, then lay out, check and write one patient's packet (careprint.packet)."""
     from .packet import build_packet
 
-    gate(library, request.handout_ids, [request.edition.name], request.rules, report)
+    gate(library, request.handout_ids, [request.edition.name], replace(request.rules, for_patient=True), report)
     machine_notes(report)
     return build_packet(library, request.handout_ids, request.edition, request.out, request.paper, request.patient,
                         request.fillable)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .fields import ACRONYM_FORM, ADDRESS_FORM, ID_FORM, PHONE_FORM, VERSION_FORM
+from .fields import ACRONYM_FORM, ADDRESS_FORM, FINGERPRINT_FORM, ID_FORM, PHONE_FORM, VERSION_FORM
 
 # The forms careprint's keys ask for (careprint.fields), said as an author would: (what is wrong, what to write).
 PATTERNS = {
@@ -21,6 +21,8 @@ PATTERNS = {
                                                                  "and an extension as 'ext 123', like 604-555-0100"),
     ADDRESS_FORM: ("it is not a web address", "write the whole address, starting with https://"),
     ACRONYM_FORM: ("it is not an acronym", "write 2 to 12 capital letters or digits, like CT or MRI"),
+    FINGERPRINT_FORM: ("it is not a fingerprint careprint wrote", "remove it, and record the approval with "
+                                                                  "careprint approve"),
 }
 
 

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .approval import state_of
 from .files import MiB, describe_os_error, read_file, read_text, real_path
 from .fonts import FONT_FOLDERS, font_stylesheet
 from .locale import DEFAULT_LANGUAGE, Locale, load_locale
@@ -28,13 +29,19 @@ from .project import PAPER_SIZES, Edition, Project
 
 
 def status_line(handout: Handout) -> str:
-    """The review status exactly as it is, in the handout's language; a draft says so plainly."""
-    return load_locale(handout.language).status_line(handout.version, handout.review)
+    """The review status exactly as it is, in the handout's language; a draft, or a text that is not the approved
+    one (careprint.approval), says so plainly."""
+    return load_locale(handout.language).status_line(handout.version, handout.review, state_of(handout))
 
 
 def footer_status(handout: Handout) -> str:
     """The review status in few words, for a footer that must stay within two lines in large print."""
-    return load_locale(handout.language).footer_status(handout.version, handout.review)
+    return load_locale(handout.language).footer_status(handout.version, handout.review, state_of(handout))
+
+
+def approval_line(handout: Handout) -> str:
+    """Who approved the text and when (printed small, by the sources); empty for a draft."""
+    return load_locale(handout.language).approval_line(handout.review, state_of(handout))
 
 
 def paper_stylesheet(paper: str) -> str:
@@ -86,6 +93,7 @@ def render_html(
         sources=sources,
         status=status_line(handout),
         footer_status=footer_status(handout),
+        approval=approval_line(handout),
         locale=load_locale(handout.language),
         urgent_levels=URGENT_LEVELS,
         first_level=handout.most_urgent_level(),

@@ -37,6 +37,9 @@ RULES = {  # each rule of the issue and the fixture that must trigger it
     "review overdue (warning)": "review-overdue",
     "review overdue with --release (error)": "review-overdue-release",
     "draft refused by --release": "draft-release",
+    "approval typed by hand, with no fingerprint (warning)": "approved-by-hand",
+    "text changed since its approval (warning)": "changed-since-approval",
+    "text changed since its approval, with --release (error)": "changed-since-approval-release",
 }
 
 
@@ -154,7 +157,8 @@ def test_release_refuses_the_shipped_drafts(capsys):
     status, _, err = run(capsys, "check", "--release")
     drafts = [line for line in err.splitlines()
               if line.endswith("review.status: the handout is a draft; --release builds only approved handouts "
-                               "(have it reviewed, then set status: approved, approved_by and approved_on)")]
+                               "(have it reviewed, then record the approval: careprint approve "
+                               f"{line.split('/')[-1].split('.yaml')[0]} --by \"NAME\" --on YYYY-MM-DD)")]
     approved = [p for p in (ROOT / "handouts").glob("*.yaml") if "status: approved" in p.read_text()]
     assert len(drafts) == 3 - len(approved)
     assert status == (1 if drafts else 0)
@@ -274,9 +278,9 @@ def test_an_approved_handout_states_its_review_in_the_footer(tmp_path, capsys):
     text = (ROOT / "handouts" / "hypercalcemia.yaml").read_text(encoding="utf-8")
     draft = "  status: draft\n  approved_by: null\n  approved_on: null\n  next_review: 2027-05-24\n"
     assert draft in text
-    (folder / "hypercalcemia.yaml").write_text(text.replace(draft, (
-        "  status: approved\n  approved_by: Test Reviewer\n  approved_on: 2026-11-02\n  next_review: 2027-11-02\n")),
-        encoding="utf-8")
+    (folder / "hypercalcemia.yaml").write_text(text, encoding="utf-8")
+    assert run(capsys, "approve", "hypercalcemia", "--by", "Test Reviewer", "--on", "2026-11-02", "--next-review",
+               "2027-11-02", "--handouts", str(folder), "--today", TODAY)[0] == 0
     out = tmp_path / "out"
     status, _, err = run(capsys, "build", "--handouts", str(folder), "--out", str(out), "--edition", "plain-language",
                          "--today", TODAY, "--release")
@@ -286,6 +290,7 @@ def test_an_approved_handout_states_its_review_in_the_footer(tmp_path, capsys):
         pages = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
     assert "Reviewed 2026-11, next review 2027-11" in pages[0]
     assert all("reviewed 2026-11" in page for page in pages)  # the footer, in few words
+    assert "Approved for patient use by Test Reviewer on 2026-11-02." in " ".join(pages)  # by the sources
     assert not any("Draft" in page or "draft" in page for page in pages)
 
 

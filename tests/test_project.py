@@ -137,6 +137,8 @@ def test_a_build_from_elsewhere_uses_the_projects_settings_and_output_folder(pro
     assert NAME in text and "250-555-0142" in text
     manifest = json.loads((project / "out" / "manifest.json").read_text())
     assert [entry["source"] for entry in manifest["pdfs"]] == ["handouts/hypercalcemia.yaml"]
+    # verify needs no project: any PDF, checked where it is
+    assert main(["verify", str(project / "out" / "plain-language" / "hypercalcemia.pdf")]) == 0
 
 
 def test_a_packet_goes_to_the_projects_out_packets_named_after_its_handouts(project, capsys):

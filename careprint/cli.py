@@ -19,7 +19,7 @@ from . import __version__
 from .arguments import parser, program
 from .problems import CareprintError, GateStopped, UsageError
 from .problems import tally as _tally
-from .project import ALL_EDITIONS, EDITIONS, Project, find_project
+from .project import ALL_EDITIONS, EDITIONS, Project, find_project, output_folder, packet_path
 from .signals import Terminated, stop_signals
 
 
@@ -32,10 +32,7 @@ def _project(args: argparse.Namespace) -> Project:
 
 def _output(args: argparse.Namespace, project: Project) -> Path:
     """--out, else the project's out/ (named as the user named the project, for the lines careprint prints)."""
-    if args.out is not None:
-        return args.out
-    given = getattr(args, "project", None)
-    return given / "out" if given is not None else project.root / "out" if project.root != Path.cwd() else Path("out")
+    return args.out if args.out is not None else output_folder(getattr(args, "project", None), project.root)
 
 
 def _print_problems(error: CareprintError) -> None:
@@ -213,15 +210,10 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from .newproject import make_project
+    from .newproject import make_project, next_steps
 
-    folder = args.folder
-    make_project(folder)
-    project = f" --project {folder}" if folder != Path(".") else ""
-    print(f"made a careprint project in {folder}/: clinic.yaml, handouts/ (three drafts to start from), reference/, "
-          f"images/, schema/, .gitignore and README.md\n"
-          f"next: fill in {folder / 'clinic.yaml'} with your clinic's name and numbers, then run "
-          f"{program()} check{project} and {program()} build{project}")
+    make_project(args.folder)
+    print(next_steps(args.folder, program()))
     return 0
 
 
@@ -242,8 +234,8 @@ def run_packet(args: argparse.Namespace) -> int:
     from .packet import Patient, check_packet_target, check_patient
 
     project = _project(args)
-    if args.out is None:  # named after the handouts, never the patient: a file name is seen by anyone
-        args.out = _output(args, project) / "packets" / f"{'+'.join(args.handout_ids)}.pdf"
+    if args.out is None:
+        args.out = packet_path(_output(args, project), args.handout_ids)
     if args.out.suffix.lower() != ".pdf" or args.out.is_dir():
         raise UsageError(f"--out {args.out} must name the packet's PDF file, e.g. --out packet.pdf")
     patient = Patient(name=args.patient_name, appointment=args.appointment)

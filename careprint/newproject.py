@@ -68,6 +68,15 @@ def as_draft(text: str, name: str = "handout") -> str:
     return result
 
 
+def next_steps(folder: Path, program: str) -> str:
+    """What `careprint new` prints: what it made, and what to do next."""
+    project = f" --project {folder}" if folder != Path(".") else ""
+    return (f"made a careprint project in {folder}/: clinic.yaml, handouts/ (three drafts to start from), "
+            f"reference/, images/, schema/, .gitignore and README.md\n"
+            f"next: fill in {folder / 'clinic.yaml'} with your clinic's name and numbers, then run "
+            f"{program} check{project} and {program} build{project}")
+
+
 def make_project(folder: Path) -> list[str]:
     """Make the project folder; returns the paths of the files written. Refuses a folder that holds anything."""
     target = Path(os.path.abspath(folder))

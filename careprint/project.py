@@ -62,6 +62,22 @@ def find_project(given: Path | None) -> Path:
     return here
 
 
+def output_folder(given: Path | None, root: Path) -> Path:
+    """The project's out/, named as the user named the project (--project DIR), for the lines careprint prints."""
+    if given is not None:
+        return given / "out"
+    return Path("out") if root == Path(os.path.abspath(Path.cwd())) else root / "out"
+
+
+def packet_path(out_dir: Path, handout_ids: list[str]) -> Path:
+    """Where a packet goes without --out: out/packets/, named after its handouts and never after the patient (a
+    file name is seen by anyone); a long list by its first handout, as a file name has a limit."""
+    name = "+".join(handout_ids)
+    if len(name) > 120:
+        name = f"{handout_ids[0]}-and-{len(handout_ids) - 1}-more"
+    return out_dir / "packets" / f"{name}.pdf"
+
+
 def theme_file(root: Path, name: str, theme: Path = THEME) -> Path:
     """A file named from the project root ('styles/base.css'): the project's own if it has one, else the theme's
     for a name under templates/ or styles/ that the theme has, else the project's (which may not exist). A name

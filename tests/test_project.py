@@ -106,6 +106,15 @@ def test_gitignore_keeps_pdfs_and_packets_out_of_git(project):
                       "schema/handout.schema.json"]
 
 
+def test_a_long_packet_is_named_by_its_first_handout_never_by_its_patient():
+    from careprint.project import packet_path
+
+    assert packet_path(Path("out"), ["hypercalcemia", "bone-metastases"]) == \
+        Path("out/packets/hypercalcemia+bone-metastases.pdf")
+    many = [f"handout-number-{n}" for n in range(12)]
+    assert packet_path(Path("out"), many) == Path("out/packets/handout-number-0-and-11-more.pdf")
+
+
 @pytest.mark.parametrize("command", [["build"], ["check"], ["card", "hypercalcemia"], ["packet", "hypercalcemia"],
                                      ["schema"], ["build", "--handouts", "handouts", "--clinic", "clinic.yaml"]])
 def test_outside_a_project_careprint_says_so_and_writes_nothing(command, tmp_path, monkeypatch, capsys):

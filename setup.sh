@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Set up careprint on a fresh machine: system libraries, a virtualenv in .venv, and the pinned Python packages.
-#   ./setup.sh          what building handouts needs
+#   ./setup.sh          what building handouts needs (then .venv/bin/careprint is the careprint command)
 #   ./setup.sh --test   the same plus what the tests need
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "careprint needs Python 3.11 or later as python3; this machine has $(python3 --version 2>&1 || echo none)" >&2
+  exit 1
+fi
 
 # WeasyPrint needs Pango (most Linux machines have it) and, to subset fonts the same way on every machine,
 # HarfBuzz's subsetting library. Install them with the system package manager when they are missing.
 # (grep without -q: with pipefail, an early exit of grep would make a long ldconfig listing look like a failure.)
 missing=()
+# Debian and Ubuntu ship the virtualenv module separately.
+python3 -c 'import ensurepip' 2>/dev/null || missing+=("python3.$(python3 -c 'import sys; print(sys.version_info[1])')-venv")
 ldconfig -p 2>/dev/null | grep 'libpango-1.0.so' >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset.so' >/dev/null || missing+=(libharfbuzz-subset0)
 # The tests prove that a font fallback is caught; they need one system font to fall back to.
@@ -40,4 +47,5 @@ if [ "${1:-}" = "--test" ]; then
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 fi
-echo "careprint is set up in .venv"
+echo "careprint is set up in .venv: the command is $(pwd)/.venv/bin/careprint"
+echo "A clinic's own project folder: $(pwd)/.venv/bin/careprint new DIR (see README.md, \"Set up careprint for your clinic\")"

@@ -8,24 +8,41 @@ from __future__ import annotations
 import argparse
 import datetime
 import functools
+import sys
 from pathlib import Path
 
 from .project import ALL_EDITIONS, EDITIONS, PAPER_SIZES
 
 
+def program() -> str:
+    """How the user called careprint: the installed `careprint` command, or `make_pdfs.py` in a checkout."""
+    return "careprint" if Path(sys.argv[0]).name == "careprint" else "make_pdfs.py"
+
+
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="make_pdfs.py", allow_abbrev=False,
-        description="Build accessible patient handouts (large-print and plain-language PDFs) from handouts/*.yaml.",
+        prog=program(), allow_abbrev=False,
+        description="Build accessible patient handouts (large-print and plain-language PDFs) from a project folder's "
+                    "handouts/*.yaml (careprint new DIR makes one).",
     )
     commands = parser.add_subparsers(dest="command")
     # No abbreviated options: --handout (one handout) and --handouts (a folder) must never be confused.
-    commands.add_parser = functools.partial(commands.add_parser, allow_abbrev=False)
+    add_parser = functools.partial(commands.add_parser, allow_abbrev=False)
+
+    def with_project(*args, **kwargs) -> argparse.ArgumentParser:
+        """Every command but `new` works on one project folder: --project DIR, else the current folder."""
+        sub = add_parser(*args, **kwargs)
+        sub.add_argument("--project", type=Path, metavar="DIR",
+                         help="the clinic's project folder (default: the current folder)")
+        return sub
+
+    commands.add_parser = with_project
 
     def content_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--handouts", type=Path, metavar="DIR",
-                         help="folder of handout YAML files (default: handouts/)")
-        sub.add_argument("--clinic", type=Path, metavar="FILE", help="clinic settings (default: clinic.yaml)")
+                         help="folder of handout YAML files (default: the project's handouts/)")
+        sub.add_argument("--clinic", type=Path, metavar="FILE",
+                         help="clinic settings (default: the project's clinic.yaml)")
 
     def gate_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--strict", action="store_true", help="treat content warnings as errors")
@@ -37,7 +54,7 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build PDFs (the default command)")
     content_options(build)
     gate_options(build)
-    build.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="output folder (default: out/)")
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: the project's out/)")
     build.add_argument("--edition", action="append", choices=sorted(EDITIONS), help="only this edition (repeatable)")
     build.add_argument("--handout", action="append", metavar="ID", help="only this handout id (repeatable)")
     build.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
@@ -68,7 +85,8 @@ def parser() -> argparse.ArgumentParser:
     packet.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="the handouts, in the order to print")
     content_options(packet)
     gate_options(packet)
-    packet.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the packet to write")
+    packet.add_argument("--out", type=Path, metavar="FILE.pdf",
+                        help="the packet to write (default: the project's out/packets/, named after the handouts)")
     packet.add_argument("--edition", choices=sorted(EDITIONS), default="large-print",
                         help="edition of the handouts (default: large-print)")
     packet.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
@@ -82,8 +100,8 @@ def parser() -> argparse.ArgumentParser:
     card.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="handouts with a triage block")
     content_options(card)
     gate_options(card)
-    card.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
-                      help="output folder; cards go in DIR/card/ (default: out/)")
+    card.add_argument("--out", type=Path, metavar="DIR",
+                      help="output folder; cards go in DIR/card/ (default: the project's out/)")
     card.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
 
     approve = commands.add_parser(
@@ -102,6 +120,9 @@ def parser() -> argparse.ArgumentParser:
     content_options(listing)
     listing.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     listing.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+
+    new = add_parser("new", help="make a project folder for a clinic: settings, starter handouts, references")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the folder to make (it must not exist, or be empty)")
     return parser
 
 

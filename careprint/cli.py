@@ -1,4 +1,5 @@
-"""The command line: `python make_pdfs.py [build|check|verify|schema|packet|card|merge-manifests|approve|list] ...`.
+"""The command line: `careprint [build|check|verify|schema|packet|card|merge-manifests|new|approve|list] ...` (in a
+checkout, `python make_pdfs.py ...`).
 
 It only parses arguments, calls the pipeline and turns results into lines a nurse or an author can act on.
 `main(argv) -> int` runs in-process, so tests call it directly. No content mistake ever shows a traceback.
@@ -15,16 +16,24 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .arguments import parser
+from .arguments import parser, program
 from .problems import CareprintError, GateStopped, UsageError
 from .problems import tally as _tally
-from .project import ALL_EDITIONS, EDITIONS, Project
+from .project import ALL_EDITIONS, EDITIONS, Project, find_project, output_folder, packet_path
 from .setup_help import missing_module
 from .signals import Terminated, stop_signals
 
 
 def _project(args: argparse.Namespace) -> Project:
-    return Project(handouts_dir=getattr(args, "handouts", None), clinic_file=getattr(args, "clinic", None))
+    """The project folder the command works on (--project DIR, else the current folder); refused when there is none,
+    before anything is read or written. --handouts and --clinic choose other files within it."""
+    return Project(root=find_project(getattr(args, "project", None)), handouts_dir=getattr(args, "handouts", None),
+                   clinic_file=getattr(args, "clinic", None))
+
+
+def _output(args: argparse.Namespace, project: Project) -> Path:
+    """--out, else the project's out/ (named as the user named the project, for the lines careprint prints)."""
+    return args.out if args.out is not None else output_folder(getattr(args, "project", None), project.root)
 
 
 def _print_problems(error: CareprintError) -> None:
@@ -50,8 +59,9 @@ def _report(problem) -> None:
 def run_build(args: argparse.Namespace) -> int:
     from .write import check_output_dir
 
-    check_output_dir(args.out)
     project = _project(args)
+    args.out = _output(args, project)
+    check_output_dir(args.out)
     editions = list(dict.fromkeys(args.edition)) if args.edition else list(EDITIONS)  # each edition once
     if not (args.force or args.strict or args.release) and _up_to_date(project, args, editions):
         return 0
@@ -116,6 +126,8 @@ def _up_to_date(project: Project, args: argparse.Namespace, editions: list[str])
 def run_merge_manifests(args: argparse.Namespace) -> int:
     from .manifest import merge_manifests
 
+    if args.project is not None:  # not needed (the folder named is the one merged), but never ignored if wrong
+        find_project(args.project)
     count, shards = merge_manifests(args.out, f"careprint {__version__}")
     print(f"merged {shards} shard manifests: {count} PDFs listed in {args.out / 'manifest.json'}")
     return 0
@@ -161,6 +173,8 @@ def run_verify(args: argparse.Namespace) -> int:
     from .progress import ok_line
     from .verify import verify_file
 
+    if args.project is not None:  # not needed (a PDF is checked on its own), but never ignored if wrong
+        find_project(args.project)
     failures = 0
     for path in args.paths:
         facts, problems = verify_file(path, ALL_EDITIONS[args.edition])  # never raises for a bad or missing file
@@ -176,19 +190,31 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_schema(args: argparse.Namespace) -> int:
     from .files import MiB, read_text
-    from .schema import SCHEMA_PATH, schema_text
+    from .schema import schema_path, schema_text
 
-    current = read_text(SCHEMA_PATH, 16 * MiB) if SCHEMA_PATH.exists() else ""
+    project = _project(args)
+    path = schema_path(project.root)
+    shown = project.shown(path)
+    current = read_text(path, 16 * MiB) if path.exists() else ""
     if args.check:
         if current != schema_text():
-            print(f"{SCHEMA_PATH} is out of date: run python make_pdfs.py schema", file=sys.stderr)
+            print(f"{shown} is out of date: run {program()} schema", file=sys.stderr)
             return 1
-        print(f"{SCHEMA_PATH} is up to date")
+        print(f"{shown} is up to date")
         return 0
     from .write import write_atomic
 
-    write_atomic(SCHEMA_PATH, schema_text().encode("utf-8"))
-    print(f"wrote {SCHEMA_PATH}")
+    path.parent.mkdir(exist_ok=True)
+    write_atomic(path, schema_text().encode("utf-8"))
+    print(f"wrote {shown}")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .newproject import make_project, next_steps
+
+    make_project(args.folder)
+    print(next_steps(args.folder, program()))
     return 0
 
 
@@ -208,11 +234,14 @@ def run_packet(args: argparse.Namespace) -> int:
     from . import pipeline
     from .packet import Patient, check_packet_target, check_patient
 
+    project = _project(args)
+    if args.out is None:
+        args.out = packet_path(_output(args, project), args.handout_ids)
     if args.out.suffix.lower() != ".pdf" or args.out.is_dir():
         raise UsageError(f"--out {args.out} must name the packet's PDF file, e.g. --out packet.pdf")
     patient = Patient(name=args.patient_name, appointment=args.appointment)
     check_patient(patient)
-    library = pipeline.load(_project(args))
+    library = pipeline.load(project)
     check_packet_target(Path(os.path.abspath(args.out)), {item.handout.id for item in library.handouts})
     _check_ids(library, args.handout_ids)
     request = pipeline.PacketRequest(args.handout_ids, EDITIONS[args.edition], args.out, args.paper, patient,
@@ -233,7 +262,9 @@ def run_card(args: argparse.Namespace) -> int:
     from . import pipeline
     from .progress import Reporter
 
-    library = pipeline.load(_project(args))
+    project = _project(args)
+    args.out = _output(args, project)
+    library = pipeline.load(project)
     _check_ids(library, args.handout_ids)
     outcomes = pipeline.cards(library, args.out, args.handout_ids, args.paper,
                               Reporter(args.out, interactive=False).done, rules=_gate_rules(args), report=_report,
@@ -325,14 +356,14 @@ def _unknown_command(word: str) -> int:
 
     close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else f"the commands are {', '.join(COMMANDS)}"
-    print(f"make_pdfs.py: '{word}' is not a command; {hint} (run make_pdfs.py --help for more)", file=sys.stderr)
+    print(f"{program()}: '{word}' is not a command; {hint} (run {program()} --help for more)", file=sys.stderr)
     return UsageError.exit_code
 
 
 # The one registry of commands: its names are the subcommands arguments.parser() defines, in the same order.
 RUNNERS = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
-           "packet": run_packet, "card": run_card, "merge-manifests": run_merge_manifests, "approve": run_approve,
-           "list": run_list}
+           "packet": run_packet, "card": run_card, "merge-manifests": run_merge_manifests, "new": run_new,
+           "approve": run_approve, "list": run_list}
 COMMANDS = tuple(RUNNERS)
 
 

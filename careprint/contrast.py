@@ -91,10 +91,11 @@ def _measure(project: Project, name: str, font_config) -> tuple[list[Problem], l
     edition = ALL_EDITIONS[name]
     made = specimen()
     try:
-        html = render_html(made.handout, edition, made.clinic, made.sources, jinja_environment(project.templates),
-                           made.splits)
+        html = render_html(made.handout, edition, made.clinic, made.sources,
+                           jinja_environment(project.template_folders), made.splits)
     except TemplateError as error:
-        file = project.shown(project.templates / (getattr(error, "filename", None) or edition.template))
+        filename = getattr(error, "filename", None)  # the file at fault, as the template loader found it
+        file = project.shown(Path(filename) if filename else project.template(edition.template))
         return [Problem(file=file, line=getattr(error, "lineno", None), key="",
                         message=f"the {name} template cannot be rendered ({error})", hint="fix the template")], []
     try:
@@ -137,7 +138,7 @@ def check_contrast(project: Project, editions: list[str] | None = None) -> list[
             problems += failed
             if failed:
                 continue
-            sheets = [project.styles / f"{name}.css", project.styles / "base.css"]  # the later in the cascade first
+            sheets = [project.style(f"{name}.css"), project.style("base.css")]  # the later in the cascade first
             written = [c for path in sheets if path.is_file() for c in _colours_written(path, project.shown(path))]
             for found, where, what, on in findings:
                 fault = _fault(found, on, written, project)
@@ -214,8 +215,8 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
 
     locale = load_locale(DEFAULT_LANGUAGE)
     levels = {name: about.model_dump() for name, about in locale.triage.items()} if levels is None else levels
-    icons_file = project.shown(project.templates / "macros" / "icons.html.j2")
-    triage_file = project.shown(project.templates / "blocks" / "triage.html.j2")
+    icons_file = project.shown(project.template("macros/icons.html.j2"))
+    triage_file = project.shown(project.template("blocks/triage.html.j2"))
     labels_file = f"careprint/locales/{locale_file(DEFAULT_LANGUAGE).name}"
     problems: list[Problem] = []
 
@@ -236,7 +237,7 @@ def check_triage_cues(project: Project, levels: dict | None = None) -> list[Prob
             seen_labels[label.casefold()] = level
 
     # Lenient about everything but the triage data: the block may use clinic settings this check does not supply.
-    env = jinja_environment(project.templates).overlay(undefined=ChainableUndefined)
+    env = jinja_environment(project.template_folders).overlay(undefined=ChainableUndefined)
     try:
         icons = env.get_template("macros/icons.html.j2").module
         seen_shapes: dict[str, str] = {}

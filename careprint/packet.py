@@ -164,7 +164,7 @@ def build_packet(
     outcome = PacketOutcome(out_path, list(handout_ids))
     locale = load_locale(items[0].handout.language)
     renderer = Renderer(library.project, edition, PAPER_SIZES[paper], extra_sheets=("packet.css",), locale=locale)
-    env = jinja_environment(library.project.templates)
+    env = jinja_environment(library.project.template_folders)
     fields = cover_fields(library, patient, locale)
 
     def cover_html(starts: dict[str, int], packet_page: PacketPage | None = None) -> str:

@@ -22,12 +22,12 @@ from pathlib import Path
 from .files import MiB, read_file, real_path
 from .fonts import FONT_DIR, FONT_FILES
 from .formats import all_formats, format_named
-from .project import ALL_EDITIONS, ROOT, Project
+from .project import ALL_EDITIONS, PACKAGE, THEME, Project, theme_file
 from .write import file_sha256
 
 MAX_INPUT_BYTES = 64 * MiB  # any one input file; the stage that reads it properly says what is wrong with it
 
-PACKAGE_DIR = ROOT / "careprint"
+PACKAGE_DIR = PACKAGE
 
 Shard = tuple[int, int]  # (index from 1, count)
 
@@ -92,9 +92,11 @@ def _input_bytes(path: Path) -> bytes:
 
 
 def _hash_files(digest, paths, base: Path) -> None:
-    """Each file's path from `base` and its bytes: a file moved to another folder changes the hash too."""
+    """Each file's path from `base` (a theme file's from the theme) and its bytes: a file moved to another folder,
+    or a project's own stylesheet or template in place of the theme's, changes the hash too."""
     for path in sorted(paths):
-        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else \
+            "theme:" + path.relative_to(THEME).as_posix() if path.is_relative_to(THEME) else path.name
         digest.update(name.encode() + b"\0")
         digest.update(_input_bytes(path))
         digest.update(b"\0")
@@ -147,9 +149,11 @@ def is_up_to_date(task: Task, manifest: dict[str, dict], out_dir: Path, root: Pa
     entry = manifest.get(task.path)
     if not entry or entry.get("inputs") != task.input_hash:
         return False
-    project = real_path(root)
+    project, theme = real_path(root), real_path(THEME)
     for name, digest in (entry.get("resources") or {}).items():
-        if not real_path(root / name).is_relative_to(project) or file_sha256(root / name) != digest:
+        path = theme_file(root, name)  # the project's own file, else the theme's stylesheet or template
+        inside = project if path == root / name else theme / name.split("/")[0]
+        if not real_path(path).is_relative_to(inside) or file_sha256(path) != digest:
             return False  # changed, gone, or (a hand-edited manifest) a file outside the project: never read
     return file_sha256(out_dir / task.path) == entry.get("sha256")
 

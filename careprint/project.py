@@ -1,16 +1,93 @@
-"""Where a project's files live, and the editions it builds.
+"""Where a project's files live, where careprint's own theme lives, and the editions it builds.
 
 One place names the folders and the numbers that define each edition, so every stage (render, verify, tests)
-agrees on them.
+agrees on them. A project is one clinic's folder (clinic.yaml, handouts/, reference/, images/), made by
+`careprint new`; every command reads that folder and nothing of another's. Its pages are drawn by careprint's
+theme (templates/ and styles/), which a project overrides file by file with its own templates/ or styles/.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the repository, when careprint runs from a checkout (an editable install, make_pdfs.py)
+
+
+def _shipped(inside: str, marker: str) -> Path:
+    """Where careprint keeps what it ships beside its code: inside the package once installed from a wheel
+    (pyproject.toml maps the repository's folders there), else the repository's root (a checkout)."""
+    packaged = PACKAGE / inside
+    return packaged if (packaged / marker).is_dir() else ROOT
+
+
+THEME = _shipped("theme", "templates")  # its templates/ and styles/: the default look of every page
+SHIPPED_CONTENT = _shipped("starter", "handouts")  # its handouts/, reference/ and images/: what a new project copies
+THEME_FOLDERS = ("templates", "styles")
+
+
+def is_project(folder: Path) -> bool:
+    """A careprint project: a folder with the clinic's settings (clinic.yaml) and a handouts/ folder."""
+    return (folder / "clinic.yaml").is_file() and (folder / "handouts").is_dir()
+
+
+MAKE_ONE = "run careprint new DIR to make a project folder for your clinic, or pass --project DIR"
+
+
+def _lacks(folder: Path) -> str:
+    """'it has no clinic.yaml', 'it has no handouts/ folder', or both."""
+    missing = [what for what, there in (("clinic.yaml", (folder / "clinic.yaml").is_file()),
+                                        ("handouts/ folder", (folder / "handouts").is_dir())) if not there]
+    return f"it has no {' and no '.join(missing)}"
+
+
+def find_project(given: Path | None) -> Path:
+    """The project a command works on: --project DIR, else the current folder. Anything else is refused, so that
+    one folder's content is never built with another's settings or into another's output."""
+    from .problems import UsageError
+
+    if given is not None:
+        if not given.is_dir():
+            raise UsageError(f"--project {given}: there is no such folder; {MAKE_ONE}")
+        if not is_project(given):
+            raise UsageError(f"--project {given} is not a careprint project ({_lacks(given)}); {MAKE_ONE}")
+        return Path(os.path.abspath(given))
+    here = Path(os.path.abspath(Path.cwd()))
+    if not is_project(here):
+        raise UsageError(f"no careprint project here: {here} is not a project folder ({_lacks(here)}); {MAKE_ONE}. "
+                         "Nothing was read or written.")
+    return here
+
+
+def output_folder(given: Path | None, root: Path) -> Path:
+    """The project's out/, named as the user named the project (--project DIR), for the lines careprint prints."""
+    if given is not None:
+        return given / "out"
+    return Path("out") if root == Path(os.path.abspath(Path.cwd())) else root / "out"
+
+
+def packet_path(out_dir: Path, handout_ids: list[str]) -> Path:
+    """Where a packet goes without --out: out/packets/, named after its handouts and never after the patient (a
+    file name is seen by anyone); a long list by its first handout, as a file name has a limit."""
+    name = "+".join(handout_ids)
+    if len(name) > 120:
+        name = f"{handout_ids[0]}-and-{len(handout_ids) - 1}-more"
+    return out_dir / "packets" / f"{name}.pdf"
+
+
+def theme_file(root: Path, name: str, theme: Path = THEME) -> Path:
+    """A file named from the project root ('styles/base.css'): the project's own if it has one, else the theme's
+    for a name under templates/ or styles/ that the theme has, else the project's (which may not exist). A name
+    that leaves its folder ('styles/../x') is never looked up in the theme."""
+    own = root / name
+    clean = posixpath.normpath(name)
+    if os.path.lexists(own) or clean != name or clean.split("/")[0] not in THEME_FOLDERS:
+        return own
+    theirs = theme / clean
+    return theirs if os.path.lexists(theirs) else own
 
 
 @dataclass(frozen=True)
@@ -46,7 +123,8 @@ PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
 @dataclass(frozen=True)
 class Project:
-    """The folders a build reads. Only files under `root` (and the font package) are ever read by a render."""
+    """The folders a build reads. A render reads only files under `root`, the theme's templates/ and styles/ (where
+    the project has no file of that name) and the font package."""
 
     root: Path = ROOT
     handouts_dir: Path | None = None
@@ -62,11 +140,34 @@ class Project:
 
     @property
     def templates(self) -> Path:
+        """The project's own templates folder (it may not exist): its files override the theme's."""
         return self.root / "templates"
 
     @property
     def styles(self) -> Path:
+        """The project's own styles folder (it may not exist): its files override the theme's."""
         return self.root / "styles"
+
+    @property
+    def template_folders(self) -> list[Path]:
+        """Where templates are looked up, in order: the project's templates/, then the theme's."""
+        folders = [self.templates, THEME / "templates"]
+        return [f for n, f in enumerate(folders) if f.is_dir() and os.path.realpath(f) not in
+                [os.path.realpath(g) for g in folders[:n]]]
+
+    def template(self, name: str) -> Path:
+        """The file a template name ('blocks/triage.html.j2') is read from: the project's, else the theme's."""
+        return theme_file(self.root, f"templates/{name}")
+
+    def style(self, name: str) -> Path:
+        """The file a stylesheet name ('base.css', 'paper/a4.css') is read from: the project's, else the theme's."""
+        return theme_file(self.root, f"styles/{name}")
+
+    def theme_names(self, folder: str, pattern: str = "**/*") -> list[str]:
+        """Every file name under templates/ or styles/ that the project or the theme has, from that folder."""
+        names = {path.relative_to(base).as_posix() for base in (self.root / folder, THEME / folder) if base.is_dir()
+                 for path in base.glob(pattern) if path.is_file()}
+        return sorted(names)
 
     @property
     def sources(self) -> Path:

@@ -1,28 +1,26 @@
 """Turn a validated handout into HTML (Jinja2) and then into PDF bytes (WeasyPrint).
 
-Rendering is the only stage that touches WeasyPrint. It reads nothing but the project's own files and the font
-package (see ProjectFetcher), sets every text in Atkinson Hyperlegible, and turns anything WeasyPrint logs into a
-build error, because WeasyPrint otherwise carries on silently with missing images or fallback fonts. Every
-stylesheet is a static file under styles/ (the font family's @font-face sheet, base.css, the edition's, the paper
-size's), chosen here by name: no CSS is written in Python.
+Rendering is the only stage that touches WeasyPrint. It reads nothing but the project's own files, careprint's
+theme and the font package (careprint.fetch), sets every text in Atkinson Hyperlegible, and turns anything
+WeasyPrint logs into a build error, because WeasyPrint otherwise carries on silently with missing images or fallback
+fonts. Every stylesheet is a static file under styles/ (the font family's @font-face sheet, base.css, the edition's,
+the paper size's), chosen here by name: no CSS is written in Python. Templates and stylesheets are looked up in the
+project's templates/ and styles/ first, then in the theme's (careprint.project.THEME), file by file.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import mimetypes
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .approval import state_of
-from .files import MiB, describe_os_error, read_file, read_text, real_path
-from .fonts import FONT_FOLDERS, font_stylesheet
+from .fetch import PROJECT_URL, make_fetcher, shown_url
+from .files import MiB, read_text
+from .fonts import font_stylesheet
 from .locale import DEFAULT_LANGUAGE, Locale, load_locale
 from .model import URGENT_LEVELS, Clinic, Handout, Source
 from .project import PAPER_SIZES, Edition, Project
@@ -61,7 +59,9 @@ class PacketPage:
     total: int
 
 
-def jinja_environment(templates: Path) -> Environment:
+def jinja_environment(templates: Path | list[Path]) -> Environment:
+    """Templates from a folder, or from several searched in order (Project.template_folders: the project's own
+    templates/, then the theme's), so a project overrides the theme one file at a time."""
     return Environment(
         loader=FileSystemLoader(templates),
         autoescape=True,  # content text is text: <script> in YAML prints as <script>
@@ -129,13 +129,6 @@ class LogCollector(logging.Handler):
 PICTURE_ADVICE = "open it in an image program and save it again as PNG, JPEG or SVG, or use another picture"
 
 
-def _shown_url(url: object) -> str:
-    """A resource address as a user should see it: a project file from the project, a font as fonts/..."""
-    text = str(url)
-    if text.startswith(PROJECT_URL):
-        return text.removeprefix(PROJECT_URL)
-    return "fonts/" + text.removeprefix(FONTS_URL) if text.startswith(FONTS_URL) else text
-
 
 def picture_cause(error: BaseException) -> str:
     """Why WeasyPrint could not use a picture, in words: its ImageLoadingError says nothing, its cause does."""
@@ -160,84 +153,14 @@ def describe_record(record: logging.LogRecord) -> str | None:
         url, error = record.args
         if type(error).__name__ == "URLFetchingError" and "careprint refused" in str(error):
             return None
-        return f"picture {_shown_url(url)}: it cannot be used: {picture_cause(error)}; {PICTURE_ADVICE}"
+        return f"picture {shown_url(url)}: it cannot be used: {picture_cause(error)}; {PICTURE_ADVICE}"
     if record.msg == "Failed to render SVG image %s" and record.args:
-        return (f"picture {_shown_url(record.args[0])}: the SVG could not be drawn; check it in an SVG editor, or "
+        return (f"picture {shown_url(record.args[0])}: the SVG could not be drawn; check it in an SVG editor, or "
                 f"{PICTURE_ADVICE.split(', or ')[-1]}")
     if record.msg.startswith("Using fontTools instead of HarfBuzz-Subset"):
         return None  # the PDF is as good; the command says once how to get the same bytes everywhere (fonts.py)
     return record.getMessage().splitlines()[0] if record.getMessage() else None
 
-
-# Files are served under fixed virtual addresses, not their real paths: WeasyPrint names resources after their
-# URL, so real paths would make the PDF bytes depend on the folder the project was checked out in. Font files are
-# named `font:<family key>/<file>` in the font stylesheets (styles/fonts/, careprint.fonts.FONT_FOLDERS).
-PROJECT_URL = "file:///careprint/project/"
-FONTS_URL = "font:"
-
-
-MAX_RESOURCE_BYTES = 32 * MiB  # a picture, a stylesheet or a font file
-
-
-def make_fetcher(project_root: Path):
-    """A URL fetcher that serves only the project's files and the font files; no network, no escape by .. or symlink.
-
-    Its responses carry the bytes alone, never a path: WeasyPrint reads a PNG or JPEG a second time from the disk
-    when the response names a local file (images.RasterImage, through URLFetcherResponse.path), and for a file: URL
-    that is the virtual path itself, so a real file at /careprint/project/images/x.png would be embedded instead of
-    the project's picture."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class BytesResponse(URLFetcherResponse):
-        path = None  # the bytes fetched are the only source: nothing is read again from the disk
-
-    project = real_path(project_root)
-    font_folders = {key: real_path(folder) for key, folder in FONT_FOLDERS.items()}
-
-    def local_file(url: str) -> tuple[Path, Path] | str:
-        """The folder a URL may be served from and the file it names there, or why it is refused."""
-        if url.startswith(PROJECT_URL):
-            return project, real_path(project / unquote(urlparse(url).path.removeprefix(urlparse(PROJECT_URL).path)))
-        if url.startswith(FONTS_URL):
-            key, _, name = unquote(urlparse(url).path).partition("/")
-            if key not in font_folders:
-                return f"careprint has no font folder {key!r}"
-            return font_folders[key], real_path(font_folders[key] / name)
-        if "://" in url and not url.startswith("file:"):
-            return "the network is never used"
-        return "only files inside the project may be used"
-
-    class ProjectFetcher(URLFetcher):
-        def __init__(self) -> None:
-            super().__init__(allowed_protocols=("file",), allow_redirects=False)
-            self.refused: list[str] = []
-            self.served: dict[str, str] = {}
-
-        def fetch(self, url: str, headers=None):
-            found = local_file(url)
-            if isinstance(found, str):
-                return self._refuse(url, found)
-            root, path = found
-            if not path.is_relative_to(root):
-                where = "project" if root == project else "font package"
-                return self._refuse(url, f"the file is outside the {where}")
-            if not os.path.lexists(path):
-                return self._refuse(url, "the file does not exist")
-            try:
-                body = read_file(path, MAX_RESOURCE_BYTES)
-            except OSError as error:
-                return self._refuse(url, describe_os_error(error)[0])
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if url.startswith(PROJECT_URL):  # fonts are part of careprint's own fingerprint (plan.py)
-                self.served[path.relative_to(root).as_posix()] = hashlib.sha256(body).hexdigest()
-            return BytesResponse(url, body=body, headers={"Content-Type": content_type})
-
-        def _refuse(self, url: str, why: str):
-            shown = _shown_url(url)
-            self.refused.append(f"{shown}: refused, {why}")
-            raise ValueError(f"careprint refused {shown}: {why}")
-
-    return ProjectFetcher()
 
 
 class Renderer:
@@ -257,7 +180,7 @@ class Renderer:
         self.collector = LogCollector()
         family = (locale or load_locale(DEFAULT_LANGUAGE)).font_family
         names = (font_stylesheet(family), "base.css", f"{edition.name}.css", *extra_sheets, paper_stylesheet(paper))
-        self.sheets = [read_text(project.styles / name, 4 * MiB) for name in names]
+        self.sheets = [read_text(project.style(name), 4 * MiB) for name in names]
 
     def _logging(self):
         import contextlib

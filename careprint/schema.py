@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .model import Handout
 from .project import ROOT
 
-SCHEMA_PATH = ROOT / "schema" / "handout.schema.json"
+
+def schema_path(root: Path) -> Path:
+    """Where a project keeps the schema its handouts' first line points editors at (../schema/ from handouts/)."""
+    return root / "schema" / "handout.schema.json"
+
+
+SCHEMA_PATH = schema_path(ROOT)  # the repository's, kept current by `make_pdfs.py schema`
 
 
 def schema_text() -> str:

@@ -19,6 +19,7 @@ from careprint.cli import main
 from careprint.load import MAX_FILE_BYTES, load_model
 from careprint.model import Handout
 from careprint.problems import ContentError
+from careprint.project import ROOT
 
 from .conftest import write
 
@@ -30,8 +31,12 @@ VALID = (CORPUS / "missing-key.yaml").read_text().replace("id: missing-key", "id
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch) -> Path:
+    """A project folder of its own (careprint reads nothing outside the project it runs in): settings, the shipped
+    reference files, and an empty handouts/ folder."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "handouts").mkdir()
+    (tmp_path / "clinic.yaml").write_text("name: null\n", encoding="utf-8")
+    shutil.copytree(ROOT / "reference", tmp_path / "reference")
     return tmp_path
 
 

@@ -15,10 +15,10 @@ from . import Format, Made
 
 def inputs(project, edition, paper: str) -> list[Path]:
     """Every template (a block partial may be used by any edition), the edition's stylesheets, the paper's and the
-    fonts'."""
-    templates = [path for path in project.templates.rglob("*") if path.is_file()]
-    return templates + [project.styles / "base.css", project.styles / f"{edition.name}.css",
-                        project.styles / "paper" / f"{paper}.css", *project.styles.glob("fonts/*.css")]
+    fonts', each the file a render reads: the project's own, else the theme's."""
+    templates = [project.template(name) for name in project.theme_names("templates")]
+    sheets = ["base.css", f"{edition.name}.css", f"paper/{paper}.css", *project.theme_names("styles", "fonts/*.css")]
+    return templates + [project.style(name) for name in sheets]
 
 
 def summary(facts) -> str:
@@ -66,7 +66,7 @@ class PdfMaker:
         from ..render import jinja_environment
 
         self.library, self.paper = library, paper
-        self.env = jinja_environment(library.project.templates)
+        self.env = jinja_environment(library.project.template_folders)
         self.fonts = FontConfiguration()
 
     def make(self, item, edition) -> Made:

@@ -44,8 +44,10 @@ def test_without_harfbuzz_subsetting_every_pdf_is_still_built_and_the_build_says
 @pytest.mark.parametrize("command", [["check"], ["--out", "never-written"]])
 def test_a_python_without_careprints_packages_names_the_missing_one(tmp_path, command):
     # -S: no site-packages, so careprint itself imports from the checkout but its dependencies are missing.
-    result = subprocess.run([sys.executable, "-S", str(ROOT / "make_pdfs.py"), *command], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    result = subprocess.run([sys.executable, "-S", str(ROOT / "make_pdfs.py"), *command, "--project", str(project)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "careprint needs the Python package '" in result.stderr and "./setup.sh" in result.stderr
     assert sys.executable in result.stderr

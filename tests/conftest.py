@@ -4,17 +4,16 @@ content.
 The repository's `handouts/`, `reference/`, `images/` and `clinic.yaml` belong to the clinic: it edits them, adds
 handouts, sets its name and numbers, and the suite must stay green. So the tests read a frozen copy of that content
 (`FIXTURE`) and build projects from it with this checkout's code-side files (careprint/, templates/, styles/,
-schema/, make_pdfs.py: the built-in theme, not clinic content). Commands run in this process (`main([...])`) run
-inside one such project for the whole session, as a clinic runs them in its own folder. tests/test_independence.py
-fails a test that reads the repository's content.
+schema/, make_pdfs.py: careprint and its theme, not clinic content). Commands run in this process (`main([...])`)
+run inside one such project for the whole session, as a clinic runs them in its own folder, and `careprint new`
+starts projects from the fixture's content. tests/test_independence.py fails a test that reads the repository's
+content.
 """
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from careprint import cli
+from careprint import newproject
 from careprint.checks import Expected, LaidOutSubject, run_checks
 from careprint.cli import main
 from careprint.formats.pdf import check_pdf
@@ -51,14 +50,9 @@ def make_project(target: Path, handouts: bool = True) -> Path:
 
 @contextmanager
 def inside(root: Path) -> Iterator[Path]:
-    """Run commands in `root`, as a clinic does in its project folder: `main([...])` reads that project."""
+    """Run commands in `root`, as a clinic does in its project folder: `main([...])` works on that project."""
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
-        if Path(os.path.realpath(cli._project(argparse.Namespace()).root)) != Path(os.path.realpath(root)):
-            # careprint's command line reads the project careprint is installed in, not the current folder: point
-            # it here. (Once it reads the current folder, this branch is not taken and may go.)
-            patch.setattr(cli, "_project", lambda args: Project(root=root, handouts_dir=getattr(args, "handouts", None),
-                                                                clinic_file=getattr(args, "clinic", None)))
         yield root
 
 
@@ -70,7 +64,10 @@ def project_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def _commands_run_in_the_fixture_project(project_root) -> Iterator[Path]:
-    with inside(project_root):
+    """The whole session runs in the fixture project, and `careprint new` copies the fixture's content, never the
+    repository's (in a checkout careprint ships its own handouts/, reference/ and images/ as a new project's)."""
+    with inside(project_root), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(newproject, "SHIPPED_CONTENT", FIXTURE)
         yield project_root
 
 

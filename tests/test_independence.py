@@ -6,11 +6,14 @@ ways a test could reach the repository's content again:
 
 - `Project(...)` without `root=`: its default is a project whose content is the clinic's;
 - the repository root (`ROOT`) used other than as `ROOT / "<code-side file>"` (careprint/, templates/, styles/,
-  schema/, make_pdfs.py): `ROOT / "handouts"`, `ROOT.rglob(...)`, `cwd=ROOT`, `copytree(ROOT, ...)`;
+  schema/, make_pdfs.py, pyproject.toml, README.md): `ROOT / "handouts"`, `ROOT.rglob(...)`, `cwd=ROOT`,
+  `copytree(ROOT, ...)`;
+- `SHIPPED_CONTENT`: in a checkout, the repository's own handouts/, reference/ and images/;
 - the repository root reached from a test file's own path (`Path(__file__).parents[1]`, `.parent.parent`).
 
-Commands run in this process (`main([...])`) run inside the fixture project for the whole session (conftest.py);
-subprocesses run a project made from the fixture (`project_copy`, `make_project`), in its own folder.
+Commands run in this process (`main([...])`) run inside the fixture project for the whole session, and
+`careprint new` copies the fixture's content (conftest.py); subprocesses run a project made from the fixture
+(`project_copy`, `make_project`), in its own folder.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-CODE_SIDE = {"careprint", "templates", "styles", "schema", "make_pdfs.py"}  # the built-in theme and code
+CODE_SIDE = {"careprint", "templates", "styles", "schema", "make_pdfs.py", "pyproject.toml", "README.md"}
 
 
 def reads_of_the_repository(source: str) -> list[str]:
@@ -42,6 +45,9 @@ def reads_of_the_repository(source: str) -> list[str]:
         if isinstance(node, ast.Name) and node.id == "ROOT" and isinstance(node.ctx, ast.Load) \
                 and id(node) not in allowed:
             found.append(f"line {node.lineno}: the repository root used whole (a test reads the fixture project)")
+        elif isinstance(node, (ast.Name, ast.Attribute, ast.alias)) and "SHIPPED_CONTENT" in (
+                getattr(node, "id", None), getattr(node, "attr", None), getattr(node, "name", None)):
+            found.append(f"line {node.lineno}: SHIPPED_CONTENT (the repository's own content, in a checkout)")
         elif isinstance(node, ast.Attribute) and node.attr == "ROOT":
             found.append(f"line {node.lineno}: {ast.unparse(node)} (import ROOT; use it only for code-side files)")
         elif isinstance(node, ast.alias) and node.name == "ROOT" and node.asname not in (None, "ROOT"):
@@ -90,6 +96,8 @@ def test_no_test_reads_the_repositorys_content(path):
     "from careprint.project import ROOT as HOME",
     'HOME = Path(__file__).resolve().parents[1]',
     'HOME = Path(__file__).parent.parent / "handouts"',
+    'starter = careprint.project.SHIPPED_CONTENT / "handouts"',
+    "from careprint.project import SHIPPED_CONTENT",
 ])
 def test_the_guard_finds_each_way_of_reading_the_repository(code):
     assert len(reads_of_the_repository(code)) == 1, reads_of_the_repository(code)

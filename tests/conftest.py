@@ -1,30 +1,82 @@
-"""Shared fixtures: one real build of every shipped handout, read back by many tests."""
+"""Shared fixtures. Every test works on a project made from tests/fixtures/project/, never on the repository's own
+content.
+
+The repository's `handouts/`, `reference/`, `images/` and `clinic.yaml` belong to the clinic: it edits them, adds
+handouts, sets its name and numbers, and the suite must stay green. So the tests read a frozen copy of that content
+(`FIXTURE`) and build projects from it with this checkout's code-side files (careprint/, templates/, styles/,
+schema/, make_pdfs.py: careprint and its theme, not clinic content). Commands run in this process (`main([...])`)
+run inside one such project for the whole session, as a clinic runs them in its own folder, and `careprint new`
+starts projects from the fixture's content. tests/test_independence.py fails a test that reads the repository's
+content.
+"""
 
 from __future__ import annotations
 
 import io
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pikepdf
 import pytest
 
+from careprint import newproject
 from careprint.checks import Expected, LaidOutSubject, run_checks
 from careprint.cli import main
 from careprint.formats.pdf import check_pdf
 from careprint.project import EDITIONS, ROOT, Project
 from careprint.render import render_pdf
 
-HANDOUT_IDS = ("bone-metastases", "hypercalcemia", "spinal-cord-compression")
+TESTS = Path(__file__).resolve().parent
+FIXTURE = TESTS / "fixtures" / "project"  # the frozen content: handouts, reference lists, pictures, clinic settings
+TEST_CLINIC = TESTS / "fixtures" / "clinic" / "clinic.yaml"  # a clinic with a name, a logo, numbers and a web page
+HANDOUT_IDS = tuple(sorted(path.stem for path in (FIXTURE / "handouts").glob("*.yaml")))
 EDITION_NAMES = ("plain-language", "large-print")
 
 
+def make_project(target: Path, handouts: bool = True) -> Path:
+    """A whole project in `target`: the fixture's content (its handouts too, unless told not) and careprint's code,
+    templates and styles, so that its own make_pdfs.py builds it in a fresh process."""
+    skip = ("handouts",) if not handouts else ()
+    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("README.md", *skip))
+    (target / "handouts").mkdir(exist_ok=True)
+    for code in (ROOT / "careprint", ROOT / "templates", ROOT / "styles", ROOT / "schema"):
+        shutil.copytree(code, target / code.name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "make_pdfs.py", target)
+    return target
+
+
+@contextmanager
+def inside(root: Path) -> Iterator[Path]:
+    """Run commands in `root`, as a clinic does in its project folder: `main([...])` works on that project."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        yield root
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """Build every handout in every edition once, exactly as a clinic would, and return the output folder."""
+def project_root(tmp_path_factory) -> Path:
+    """The session's project, made from the fixture once. Read and build it; never change it (use project_copy)."""
+    return make_project(tmp_path_factory.mktemp("fixture") / "project")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _commands_run_in_the_fixture_project(project_root) -> Iterator[Path]:
+    """The whole session runs in the fixture project, and `careprint new` copies the fixture's content, never the
+    repository's (in a checkout careprint ships its own handouts/, reference/ and images/ as a new project's)."""
+    with inside(project_root), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(newproject, "SHIPPED_CONTENT", FIXTURE)
+        yield project_root
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, project_root) -> Path:
+    """Build every fixture handout in every edition once, exactly as a clinic would, and return the output folder."""
     out = tmp_path_factory.mktemp("out")
-    assert main(["--out", str(out)]) == 0
+    with inside(project_root):
+        assert main(["--out", str(out)]) == 0
     return out
 
 
@@ -39,11 +91,13 @@ def pdf_bytes(built: Path, edition: str, handout: str) -> bytes:
 
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
-    """A private copy of the project (code, content, templates, styles) that a test may break."""
-    target = tmp_path / "project"
-    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".venv", ".git", "out", "__pycache__", "*.egg-info",
-                                                                 ".pytest_cache"))
-    return target
+    """A private project (the fixture's content, careprint's code, templates and styles) that a test may break."""
+    return make_project(tmp_path / "project")
+
+
+def fixture_text(*parts: str) -> str:
+    """A file of the fixture's content, e.g. fixture_text("handouts", "hypercalcemia.yaml")."""
+    return FIXTURE.joinpath(*parts).read_text(encoding="utf-8")
 
 
 def write(path: Path, text: str) -> Path:

@@ -9,44 +9,31 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
-from careprint import approval, cli
+from careprint import approval
 from careprint.approve import set_review
 from careprint.cli import main
 from careprint.library import load_library
 from careprint.problems import ContentError
-from careprint.project import ROOT, Project
+from careprint.project import Project
 
-TESTS = Path(__file__).resolve().parent
-# The frozen copy of the content (tests/fixtures/snapshot-project; tests/fixtures/project once it is renamed so).
-FIXTURE = next(path for path in (TESTS / "fixtures" / "project", TESTS / "fixtures" / "snapshot-project")
-               if path.is_dir())
+from .conftest import inside, make_project
+
 TODAY = "2026-11-24"
 APPROVED_LINE = "Approved for patient use by Dr. Ana Chen on 2026-11-03."
 SENTENCE = "It is easier to treat when it is found early."
 
 
-def make_project(target: Path) -> Path:
-    """The fixture's content with this checkout's templates and styles: a whole project to approve and build."""
-    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("README.md"))
-    for code in (ROOT / "templates", ROOT / "styles"):
-        shutil.copytree(code, target / code.name)
-    return target
-
-
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
+def project(tmp_path) -> Iterator[Path]:
     """A private project; commands run in this process (`main([...])`) read it, as a clinic's do in its folder."""
-    root = make_project(tmp_path / "project")
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(cli, "_project", lambda args: Project(root=root, handouts_dir=getattr(args, "handouts", None),
-                                                              clinic_file=getattr(args, "clinic", None)))
-    return root
+    with inside(make_project(tmp_path / "project")) as root:
+        yield root
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,8 @@ from careprint.cli import main
 from careprint.load import MAX_FILE_BYTES, load_model
 from careprint.model import Handout
 from careprint.problems import ContentError
-from careprint.project import ROOT
 
-from .conftest import write
+from .conftest import inside, make_project, write
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(p.stem for p in CORPUS.glob("*.yaml"))
@@ -30,14 +30,10 @@ VALID = (CORPUS / "missing-key.yaml").read_text().replace("id: missing-key", "id
 
 
 @pytest.fixture
-def workdir(tmp_path, monkeypatch) -> Path:
-    """A project folder of its own (careprint reads nothing outside the project it runs in): settings, the shipped
-    reference files, and an empty handouts/ folder."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "handouts").mkdir()
-    (tmp_path / "clinic.yaml").write_text("name: null\n", encoding="utf-8")
-    shutil.copytree(ROOT / "reference", tmp_path / "reference")
-    return tmp_path
+def workdir(tmp_path) -> Iterator[Path]:
+    """A project with the fixture's reference lists and settings and an empty handouts/ folder, run from inside."""
+    with inside(make_project(tmp_path / "project", handouts=False)) as project:
+        yield project
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -17,7 +17,7 @@ from jinja2 import TemplateNotFound
 from careprint import blocks
 from careprint.blocks import BLOCK_CLASSES, BLOCK_TYPES, AnyBlock, Block, NotesBlock
 from careprint.fields import Text
-from careprint.project import Project
+from careprint.project import ROOT, Project
 from careprint.render import jinja_environment
 
 EVERY_BLOCK = Path(__file__).parent / "fixtures" / "every-block"
@@ -37,7 +37,7 @@ def test_the_registry_holds_every_block_class_once_each_named_by_its_one_key():
 @pytest.mark.parametrize("kind", BLOCK_TYPES)
 def test_every_block_type_has_a_template(kind):
     # Through the loader, by the name handout.html.j2 includes, wherever the file itself lives.
-    env = jinja_environment(Project().templates)
+    env = jinja_environment(ROOT / "templates")
     try:
         env.get_template(f"blocks/{kind}.html.j2")
     except TemplateNotFound:
@@ -70,11 +70,11 @@ def pdf_text(path: Path) -> str:
         return " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
 
 
-def test_every_block_types_text_is_in_the_built_pdf(tmp_path):
+def test_every_block_types_text_is_in_the_built_pdf(tmp_path, project_root):
     from careprint.library import load_library
     from careprint.pipeline import build
 
-    library = load_library(Project(handouts_dir=EVERY_BLOCK))
+    library = load_library(Project(root=project_root, handouts_dir=EVERY_BLOCK))
     handout = library.by_id["every-block"].handout
     found = [(s, b, block) for s, section in enumerate(handout.sections) for b, block in enumerate(section.blocks)]
     assert sorted(block.kind for _, _, block in found) == sorted(BLOCK_TYPES), "the fixture uses every block type"

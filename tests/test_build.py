@@ -1,4 +1,7 @@
-"""Every shipped handout builds in every edition, and each PDF is what a clinic can hand to a patient."""
+"""Every handout builds in every edition, and each PDF is what a clinic can hand to a patient.
+
+The handouts are the fixture project's (tests/fixtures/project), frozen copies of those careprint shipped.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The content quality gate (careprint/check.py): each rule fires on its fixture with its exact message, the
-shipped handouts pass, and a failing check stops a build before anything is rendered or replaced."""
+fixture project's handouts (copies of those careprint shipped) pass, and a failing check stops a build before
+anything is rendered or replaced."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ import pytest
 from careprint.checks import content_gate
 from careprint.cli import main
 from careprint.library import load_library
-from careprint.project import ROOT, Project
+from careprint.project import Project
 from careprint.readability import count_words, readability, split_sentences
 
-FIXTURES = ROOT / "tests" / "fixtures" / "check"
+from .conftest import FIXTURE, TESTS, fixture_text, inside, make_project
+
+FIXTURES = TESTS / "fixtures" / "check"
+CHECK = Path("tests/fixtures/check")  # the same fixtures, as the author's project below holds them
 TODAY = "2026-11-24"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / f"{p.name}.yaml").is_file())
 RULES = {  # each rule of the issue and the fixture that must trigger it
@@ -43,10 +47,19 @@ RULES = {  # each rule of the issue and the fixture that must trigger it
 }
 
 
+@pytest.fixture(scope="module")
+def author_project(tmp_path_factory) -> Path:
+    """The fixture project with the check fixtures in it at tests/fixtures/check/, as in this repository."""
+    project = make_project(tmp_path_factory.mktemp("check") / "project")
+    shutil.copytree(FIXTURES, project / CHECK)
+    return project
+
+
 @pytest.fixture(autouse=True)
-def _at_project_root(monkeypatch):
+def _at_project_root(author_project):
     """Paths in messages are shown relative to where the command runs; run where an author would."""
-    monkeypatch.chdir(ROOT)
+    with inside(author_project):
+        yield
 
 
 def fixture_header(name: str) -> tuple[list[str], int, list[str]]:
@@ -78,20 +91,20 @@ def test_every_rule_has_a_fixture():
 @pytest.mark.parametrize("name", CASES)
 def test_fixture_reports_exactly_its_message(capsys, name):
     args, code, expected = fixture_header(name)
-    status, _, err = run(capsys, "check", "--handouts", str(FIXTURES / name), "--today", TODAY, *args)
+    status, _, err = run(capsys, "check", "--handouts", str(CHECK / name), "--today", TODAY, *args)
     reported = [line for line in err.splitlines() if line.startswith(f"tests/fixtures/check/{name}/")]
     assert reported == expected
     assert status == code
 
 
-def test_shipped_handouts_pass_with_no_errors(capsys):
+def test_the_fixture_handouts_pass_with_no_errors(capsys):
     status, out, err = run(capsys, "check")
     assert status == 0, err
     assert all(": warning: " in line for line in err.splitlines()), err
     assert "3 handouts checked" in out and "passed" in out
 
 
-def test_shipped_handouts_meet_the_readability_limits(capsys):
+def test_the_fixture_handouts_meet_the_readability_limits(capsys):
     status, out, _ = run(capsys, "check", "--format", "json")
     report = json.loads(out)
     assert status == 0 and report["errors"] == 0
@@ -105,7 +118,7 @@ def test_shipped_handouts_meet_the_readability_limits(capsys):
 
 
 def test_text_report_shows_sections_and_the_hardest_sentences(capsys):
-    _, out, _ = run(capsys, "check", "--handouts", str(FIXTURES / "hard-reading"), "--today", TODAY)
+    _, out, _ = run(capsys, "check", "--handouts", str(CHECK / "hard-reading"), "--today", TODAY)
     lines = out.splitlines()
     handout = "tests/fixtures/check/hard-reading/hard-reading.yaml: hard-reading: FK 27.9, SMOG 17.9"
     assert any(line.startswith(handout) for line in lines), out
@@ -115,7 +128,7 @@ def test_text_report_shows_sections_and_the_hardest_sentences(capsys):
 
 
 def test_json_report_for_tools(capsys):
-    status, out, _ = run(capsys, "check", "--handouts", str(FIXTURES / "long-sentence"), "--today", TODAY,
+    status, out, _ = run(capsys, "check", "--handouts", str(CHECK / "long-sentence"), "--today", TODAY,
                          "--format", "json")
     report = json.loads(out)
     assert status == 1 and report["ok"] is False and report["errors"] == 1
@@ -132,34 +145,34 @@ def test_json_report_for_tools(capsys):
 
 
 def test_json_report_when_a_file_does_not_load(capsys):
-    status, out, _ = run(capsys, "check", "--handouts", str(FIXTURES / "unknown-source"), "--format", "json")
+    status, out, _ = run(capsys, "check", "--handouts", str(CHECK / "unknown-source"), "--format", "json")
     report = json.loads(out)
     assert status == 1 and report["ok"] is False
     assert report["problems"][0]["message"] == "source 'no-such-source' is not in reference/sources.yaml"
 
 
 def test_warnings_fail_only_with_strict(capsys):
-    folder = str(FIXTURES / "review-overdue")
+    folder = str(CHECK / "review-overdue")
     assert run(capsys, "check", "--handouts", folder, "--today", TODAY)[0] == 0
     status, out, _ = run(capsys, "check", "--handouts", folder, "--today", TODAY, "--strict")
     assert status == 1 and "(warnings count as errors with --strict); failed" in out
 
 
 def test_review_is_due_on_its_date_and_overdue_the_day_after(capsys):
-    folder = str(FIXTURES / "review-overdue")
+    folder = str(CHECK / "review-overdue")
     _, _, err = run(capsys, "check", "--handouts", folder, "--today", "2026-10-01")
     assert "review.next_review" not in err
     _, _, err = run(capsys, "check", "--handouts", folder, "--today", "2026-10-02")
     assert "review.next_review: warning: the review is overdue: next_review was 2026-10-01" in err
 
 
-def test_release_refuses_the_shipped_drafts(capsys):
+def test_release_refuses_the_fixture_drafts(capsys):
     status, _, err = run(capsys, "check", "--release")
     drafts = [line for line in err.splitlines()
               if line.endswith("review.status: the handout is a draft; --release builds only approved handouts "
                                "(have it reviewed, then record the approval: careprint approve "
                                f"{line.split('/')[-1].split('.yaml')[0]} --by \"NAME\" --on YYYY-MM-DD)")]
-    approved = [p for p in (ROOT / "handouts").glob("*.yaml") if "status: approved" in p.read_text()]
+    approved = [p for p in (FIXTURE / "handouts").glob("*.yaml") if "status: approved" in p.read_text()]
     assert len(drafts) == 3 - len(approved)
     assert status == (1 if drafts else 0)
 
@@ -191,7 +204,7 @@ def check_one(tmp_path: Path, text: str) -> list[str]:
     folder = tmp_path / "handouts"
     folder.mkdir(exist_ok=True)
     (folder / "t.yaml").write_text(text, encoding="utf-8")
-    library = load_library(Project(handouts_dir=folder))
+    library = load_library(Project(root=FIXTURE, handouts_dir=folder))
     return [p.message for p in content_gate(library, None, datetime.date(2026, 11, 24)) if p.file.endswith("t.yaml")]
 
 
@@ -207,7 +220,7 @@ def test_headings_and_bullets_are_not_measured_by_the_formulas(tmp_path):
                         heading=hard, key_message=hard + ".")
     assert check_one(tmp_path, text) == []
     folder = tmp_path / "handouts"
-    score = readability(load_library(Project(handouts_dir=folder)).handouts[0])
+    score = readability(load_library(Project(root=FIXTURE, handouts_dir=folder)).handouts[0])
     assert score.overall.sentences == 3 and score.overall.fk < 0
 
 
@@ -233,7 +246,7 @@ def test_bold_markers_and_single_capitals_are_not_italics_or_shouting(tmp_path):
 def test_a_source_without_address_or_date_is_a_warning(tmp_path):
     root = tmp_path / "project"
     (root / "reference").mkdir(parents=True)
-    shutil.copy(ROOT / "reference" / "glossary.yaml", root / "reference" / "glossary.yaml")
+    shutil.copy(FIXTURE / "reference" / "glossary.yaml", root / "reference" / "glossary.yaml")
     registry = FIXTURES / "registry-missing-details.sources.yaml"
     shutil.copy(registry, root / "reference" / "sources.yaml")
     folder = root / "handouts"
@@ -257,7 +270,7 @@ def test_a_failing_check_stops_the_build_and_touches_no_pdf(tmp_path, capsys):
     old.parent.mkdir(parents=True)
     old.write_bytes(b"%PDF-1.7 the previous good copy")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    status, _, err = run(capsys, "build", "--handouts", str(FIXTURES / "long-sentence"), "--out", str(out),
+    status, _, err = run(capsys, "build", "--handouts", str(CHECK / "long-sentence"), "--out", str(out),
                          "--today", TODAY)
     assert status == 1
     assert fixture_header("long-sentence")[2][0] in err.splitlines()
@@ -266,7 +279,7 @@ def test_a_failing_check_stops_the_build_and_touches_no_pdf(tmp_path, capsys):
 
 
 def test_release_build_refuses_a_draft(tmp_path, capsys):
-    status, _, err = run(capsys, "build", "--handouts", str(FIXTURES / "draft-release"), "--out", str(tmp_path / "out"),
+    status, _, err = run(capsys, "build", "--handouts", str(CHECK / "draft-release"), "--out", str(tmp_path / "out"),
                          "--today", TODAY, "--release")
     assert status == 1 and "the handout is a draft; --release builds only approved handouts" in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.pdf"))
@@ -275,7 +288,7 @@ def test_release_build_refuses_a_draft(tmp_path, capsys):
 def test_an_approved_handout_states_its_review_in_the_footer(tmp_path, capsys):
     folder = tmp_path / "handouts"
     folder.mkdir()
-    text = (ROOT / "handouts" / "hypercalcemia.yaml").read_text(encoding="utf-8")
+    text = fixture_text("handouts", "hypercalcemia.yaml")
     draft = "  status: draft\n  approved_by: null\n  approved_on: null\n  next_review: 2027-05-24\n"
     assert draft in text
     (folder / "hypercalcemia.yaml").write_text(text, encoding="utf-8")
@@ -308,7 +321,7 @@ def test_check_runs_the_same_style_gate_as_a_build(project_copy):
     assert "below the 7:1" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_build_called_from_python_runs_the_content_gate(tmp_path):
+def test_build_called_from_python_runs_the_content_gate(tmp_path, author_project):
     from careprint.library import load_library
     from careprint.pipeline import build
     from careprint.problems import GateStopped
@@ -316,11 +329,11 @@ def test_build_called_from_python_runs_the_content_gate(tmp_path):
 
     folder = tmp_path / "handouts"
     folder.mkdir()
-    text = (ROOT / "handouts" / "hypercalcemia.yaml").read_text(encoding="utf-8")
+    text = fixture_text("handouts", "hypercalcemia.yaml")
     long = "This sentence has far too many words in it for a reader who is tired and frightened and very ill today at home."
     (folder / "hypercalcemia.yaml").write_text(text.replace('"It is not caused by the food you eat.', f'"{long}'),
                                                encoding="utf-8")
     with pytest.raises(GateStopped) as caught:
-        build(load_library(Project(handouts_dir=folder)), tmp_path / "out", ["plain-language"])
+        build(load_library(Project(root=author_project, handouts_dir=folder)), tmp_path / "out", ["plain-language"])
     assert any("words (limit 20)" in p.message for p in caught.value.problems)
     assert not (tmp_path / "out" / "plain-language").exists()

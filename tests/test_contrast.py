@@ -31,8 +31,8 @@ TRIAGE_LEVELS = {name: about.model_dump() for name, about in load_locale("en").t
 
 # --- the shipped stylesheets pass ----------------------------------------------------------------------------
 
-def test_shipped_stylesheets_and_triage_cues_pass():
-    assert style_gate(Project()) == []
+def test_shipped_stylesheets_and_triage_cues_pass(project_root):
+    assert style_gate(Project(root=project_root)) == []
 
 
 
@@ -205,19 +205,19 @@ def test_a_stylesheet_violation_stops_the_build_before_anything_is_written(proje
     assert not (tmp_path / "out").exists()
 
 
-def test_two_triage_levels_with_the_same_label_are_found():
+def test_two_triage_levels_with_the_same_label_are_found(project_root):
     levels = {name: dict(about) for name, about in TRIAGE_LEVELS.items()}
     levels["next_visit"]["label"] = "Call your care team WITHIN 24 hours"
-    assert [str(p) for p in check_triage_cues(Project(), levels)] == [
+    assert [str(p) for p in check_triage_cues(Project(root=project_root), levels)] == [
         'careprint/locales/en.yaml: triage.next_visit: triage levels call_today and next_visit have the same word '
         'label "Call your care team WITHIN 24 hours" (in a grey photocopy only words and symbols tell them apart: '
         'give each its own)']
 
 
-def test_a_triage_level_without_a_label_is_found():
+def test_a_triage_level_without_a_label_is_found(project_root):
     levels = {name: dict(about) for name, about in TRIAGE_LEVELS.items()}
     levels["emergency"]["label"] = "  "
-    assert [str(p) for p in check_triage_cues(Project(), levels)] == [
+    assert [str(p) for p in check_triage_cues(Project(root=project_root), levels)] == [
         "careprint/locales/en.yaml: triage.emergency: this triage level has no word label (in a grey photocopy only "
         "words and symbols tell the levels apart: give it a label)"]
 

@@ -48,8 +48,8 @@ PLAIN = ["Drink water each day. Rest when you feel tired. Call your team if you 
 
 def make_project(target: Path, count: int = HANDOUTS, clinic: str = "name: null\n") -> Path:
     """A project of its own: careprint's code, templates and styles; its own content."""
-    for name in ("careprint", "templates", "styles"):
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for code in (ROOT / "careprint", ROOT / "templates", ROOT / "styles"):
+        shutil.copytree(code, target / code.name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "make_pdfs.py", target)
     (target / "reference").mkdir()
     (target / "reference" / "sources.yaml").write_text(

@@ -13,7 +13,8 @@ import pytest
 
 from careprint.cli import main
 from careprint.plan import in_shard, parse_shard
-from careprint.project import ROOT
+
+from .conftest import FIXTURE, inside
 
 
 def hashes(out: Path) -> dict[str, str]:
@@ -22,9 +23,9 @@ def hashes(out: Path) -> dict[str, str]:
 
 @pytest.fixture
 def content(tmp_path) -> Path:
-    """A private copy of the handouts that a test may edit."""
+    """A private copy of the fixture's handouts that a test may edit."""
     folder = tmp_path / "handouts"
-    shutil.copytree(ROOT / "handouts", folder)
+    shutil.copytree(FIXTURE / "handouts", folder)
     return folder
 
 
@@ -50,13 +51,15 @@ def test_a_second_build_has_nothing_to_do(content, tmp_path, capsys):
                                       "(--force rebuilds them)\n"
 
 
-def test_a_no_op_build_does_not_import_weasyprint(content, tmp_path):
-    assert build(content, tmp_path / "out") == 0
+def test_a_no_op_build_does_not_import_weasyprint(content, tmp_path, project_copy):
+    with inside(project_copy):
+        assert build(content, tmp_path / "out") == 0
     probe = ("import sys; from careprint.cli import main; "
              f"code = main(['--handouts', {str(content)!r}, '--out', {str(tmp_path / 'out')!r}]); "
              "print(code, sorted(m for m in ('weasyprint', 'pdfplumber', 'pikepdf', 'pydantic', 'yaml') "
              "if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", probe], cwd=project_copy, capture_output=True, text=True,
+                            timeout=120)
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
 
 
@@ -146,12 +149,12 @@ def test_quiet_prints_only_the_summary(content, tmp_path, capsys):
     assert len(lines) == 1 and lines[0].startswith("6 of 6 PDFs built")
 
 
-def test_workers_remove_their_font_folders(content, tmp_path):
+def test_workers_remove_their_font_folders(content, tmp_path, project_copy):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {"TMPDIR": str(scratch), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, str(ROOT / "make_pdfs.py"), "--handouts", str(content), "--out",
-                             str(tmp_path / "out"), "--jobs", "2", "--quiet"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, str(project_copy / "make_pdfs.py"), "--handouts", str(content), "--out",
+                             str(tmp_path / "out"), "--jobs", "2", "--quiet"], cwd=project_copy, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert list(scratch.glob("weasyprint-*")) == []

@@ -7,16 +7,12 @@ command names the missing package and the command that installs it.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from careprint.project import ROOT
-
-FIXTURE = Path(__file__).parent / "fixtures" / "snapshot-project"
+from .conftest import make_project
 
 
 def test_without_harfbuzz_subsetting_every_pdf_is_still_built_and_the_build_says_so_once(tmp_path, monkeypatch):
@@ -28,10 +24,7 @@ def test_without_harfbuzz_subsetting_every_pdf_is_still_built_and_the_build_says
 
     monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
     monkeypatch.setattr(weasyprint.text.ffi, "harfbuzz_subset", None)
-    project = tmp_path / "project"
-    shutil.copytree(FIXTURE, project)
-    for theme in ("templates", "styles"):
-        shutil.copytree(ROOT / theme, project / theme)
+    project = make_project(tmp_path / "project")
     said = []
     result = pipeline.build(pipeline.load(Project(root=project)), tmp_path / "out", ["plain-language"],
                             report=lambda problem: said.append(str(problem)), force=True)
@@ -42,14 +35,13 @@ def test_without_harfbuzz_subsetting_every_pdf_is_still_built_and_the_build_says
 
 
 @pytest.mark.parametrize("command", [["check"], ["--out", "never-written"]])
-def test_a_python_without_careprints_packages_names_the_missing_one(tmp_path, command):
-    # -S: no site-packages, so careprint itself imports from the checkout but its dependencies are missing.
-    project = tmp_path / "project"
-    shutil.copytree(FIXTURE, project)
-    result = subprocess.run([sys.executable, "-S", str(ROOT / "make_pdfs.py"), *command, "--project", str(project)],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1
+def test_a_python_without_careprints_packages_names_the_missing_one(project_copy, command):
+    # -S: no site-packages, so careprint itself imports from the checkout but its dependencies are missing. Run in a
+    # project, as a clinic does: outside one, careprint says so before it needs any package.
+    result = subprocess.run([sys.executable, "-S", str(project_copy / "make_pdfs.py"), *command], cwd=project_copy,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
     assert "careprint needs the Python package '" in result.stderr and "./setup.sh" in result.stderr
     assert sys.executable in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    assert not (tmp_path / "never-written").exists()
+    assert not (project_copy / "never-written").exists()

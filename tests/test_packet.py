@@ -27,10 +27,9 @@ from careprint.problems import ContentError
 from careprint.project import EDITIONS, ROOT, Project
 from careprint.qr import qr_code, qr_svg, shown_address
 
-from .conftest import HANDOUT_IDS, write
+from .conftest import FIXTURE, HANDOUT_IDS, TEST_CLINIC, fixture_text, write
 
-FIXTURES = ROOT / "tests" / "fixtures" / "clinic"
-TEST_CLINIC = FIXTURES / "clinic.yaml"
+FIXTURES = TEST_CLINIC.parent
 CLINIC_PAGE = "https://clinic.example.org/patients"
 # A name no handout, template or fixture contains, so finding it anywhere means it leaked. Built from pieces so
 # that not even this file holds it.
@@ -122,7 +121,7 @@ def test_each_handout_starts_on_an_odd_page_and_keeps_its_own_pages(packet, sing
 
     manifest = json.loads((single / "manifest.json").read_text())
     single_pages = {entry["handout"]: entry["pages"] for entry in manifest["pdfs"]}
-    library = load_library(Project(clinic_file=TEST_CLINIC))
+    library = load_library(Project(root=FIXTURE, clinic_file=TEST_CLINIC))
     titles = {item.handout.id: item.handout.title for item in library.handouts}
     expected_page = 3  # the cover, then its blank back
     for handout_id in HANDOUT_IDS:
@@ -138,7 +137,7 @@ def test_each_handout_starts_on_an_odd_page_and_keeps_its_own_pages(packet, sing
 def test_bookmarks_for_the_cover_and_each_handout_with_its_sections(packet):
     bookmarks = outline(packet)
     assert bookmarks[0][:2] == (COVER_TITLE, 1)
-    library = load_library(Project(clinic_file=TEST_CLINIC))
+    library = load_library(Project(root=FIXTURE, clinic_file=TEST_CLINIC))
     assert [title for title, _, _ in bookmarks[1:]] == [item.handout.title for item in library.handouts]
     for (_, _, children), item in zip(bookmarks[1:], library.handouts):
         headings = [section.heading for section in item.handout.sections]
@@ -199,7 +198,7 @@ def test_packet_is_verified_like_a_single_handout(packet):
         assert "/AcroForm" not in pdf.Root  # no --fillable: plain lines
 
 
-def test_patient_details_are_on_the_cover_and_nowhere_else(packet_run):
+def test_patient_details_are_on_the_cover_and_nowhere_else(packet_run, project_root):
     cover = page_texts(packet_run["pdf"])[0]  # page 1: the details, what to do in an emergency, the number
     assert PATIENT in cover and APPOINTMENT in cover
     assert "555-0100 (Clinic desk, weekdays)" in cover  # the care team's number, from the clinic settings
@@ -210,11 +209,13 @@ def test_patient_details_are_on_the_cover_and_nowhere_else(packet_run):
     secrets = [PATIENT, APPOINTMENT, PATIENT.split()[0], PATIENT.split()[1].split("-")[0]]
     for stream in ("stdout", "stderr", "logged"):
         assert not any(secret in packet_run[stream] for secret in secrets), stream
-    # No other file, in the output folder or in the project, holds them (as UTF-8 or UTF-16 text).
+    # No other file, in the output folder, in the project it was made in (and run from) or in careprint's own
+    # folders, holds them (as UTF-8 or UTF-16 text).
     patterns = [s.encode(encoding) for s in secrets for encoding in ("utf-8", "utf-16-le", "utf-16-be")]
-    skip = {".venv", ".git", "__pycache__", ".pytest_cache"}
     written = [p for p in packet_run["folder"].rglob("*") if p.is_file() and p.name != "packet.pdf"]
-    project = [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+    project = [p for folder in (project_root, ROOT / "careprint", ROOT / "templates", ROOT / "styles")
+               for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert len(project) > 50
     for path in written + project:
         data = path.read_bytes()
         assert not any(pattern in data for pattern in patterns), path
@@ -266,7 +267,7 @@ def test_packet_out_must_be_a_pdf_file(tmp_path, capsys):
     assert "must name the packet's PDF file" in capsys.readouterr().err
 
 
-def test_shipped_clinic_gives_write_in_lines_never_a_number(tmp_path):
+def test_a_clinic_without_numbers_gives_write_in_lines_never_a_number(tmp_path):
     out = tmp_path / "packet.pdf"
     assert main(["packet", "hypercalcemia", "--edition", "plain-language", "--out", str(out)]) == 0
     data = out.read_bytes()
@@ -336,7 +337,7 @@ def test_fillable_cover_prints_given_details_as_text(tmp_path):
 # --- the QR code -----------------------------------------------------------------------------------------------
 
 def read_more_address(handout_id: str) -> str:
-    library = load_library(Project())
+    library = load_library(Project(root=FIXTURE))
     handout = library.by_id[handout_id].handout
     return next(s.address for s in library.sources_of(handout) if s.id == handout.read_more)
 
@@ -364,7 +365,7 @@ def test_qr_codes_in_the_packet_each_open_their_handouts_page(packet):
 
 def without_read_more(tmp_path, sources: str | None = None) -> Path:
     handouts = tmp_path / "handouts"
-    text = (ROOT / "handouts" / "hypercalcemia.yaml").read_text()
+    text = fixture_text("handouts", "hypercalcemia.yaml")
     text = "\n".join(line for line in text.splitlines() if not line.startswith("read_more:")) + "\n"
     if sources:
         start = text.index("sources: [")
@@ -386,7 +387,7 @@ def test_without_read_more_the_clinic_page_is_used(tmp_path):
 def test_without_read_more_or_a_clinic_page_the_first_source_with_an_address_is_used(tmp_path):
     handouts = without_read_more(tmp_path)
     assert main(["--handouts", str(handouts), "--out", str(tmp_path / "out"), "--edition", "large-print"]) == 0
-    library = load_library(Project(handouts_dir=handouts))
+    library = load_library(Project(root=FIXTURE, handouts_dir=handouts))
     address = next(s.address for s in library.sources_of(library.by_id["hypercalcemia"].handout) if s.address)
     data = (tmp_path / "out" / "large-print" / "hypercalcemia.pdf").read_bytes()
     texts = page_texts(data)
@@ -397,7 +398,7 @@ def test_without_read_more_or_a_clinic_page_the_first_source_with_an_address_is_
 
 
 def test_no_address_no_qr_code(tmp_path):
-    # A handout whose sources have no address, with the shipped clinic (no page): no code, no "read more" section.
+    # A handout whose sources have no address, with a clinic without a page: no code, no "read more" section.
     handouts = without_read_more(tmp_path, "cruk-hypercalcaemia")
     assert main(["--handouts", str(handouts), "--out", str(tmp_path / "out"), "--edition", "large-print"]) == 0
     data = (tmp_path / "out" / "large-print" / "hypercalcemia.pdf").read_bytes()
@@ -415,9 +416,9 @@ def test_qr_code_has_alt_text_and_is_reproducible():
 
 # --- the card --------------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module", params=["shipped clinic", "test clinic"])
+@pytest.fixture(scope="module", params=["clinic without numbers", "test clinic"])
 def cards(tmp_path_factory, request) -> Path:
-    """Cards with the shipped settings (write-in lines) and with a clinic that prints a logo, a name and numbers."""
+    """Cards with unset settings (write-in lines) and with a clinic that prints a logo, a name and numbers."""
     out = tmp_path_factory.mktemp("cards")
     clinic = ["--clinic", str(TEST_CLINIC)] if request.param == "test clinic" else []
     assert main(["card", "hypercalcemia", "spinal-cord-compression", "--out", str(out), *clinic]) == 0
@@ -432,7 +433,7 @@ def test_card_is_one_page_of_urgent_signs_in_large_print(cards, handout):
         sizes = [c["size"] for c in pdf.pages[0].chars if c["text"].strip()]
     assert min(sizes) >= 18.0 - 0.01
     text = page_texts(data)[0]
-    library = load_library(Project())
+    library = load_library(Project(root=FIXTURE))
     item = next(i for i in library.handouts if i.handout.id == handout)
     for sign in item.handout.urgent_signs():
         assert sign in text
@@ -459,14 +460,15 @@ def test_a_card_that_does_not_fit_one_page_is_not_written(tmp_path, capsys):
 # --- clinic settings -----------------------------------------------------------------------------------------
 
 def test_clinic_settings_old_form_still_works():
-    clinic = load_library(Project(clinic_file=FIXTURES / "legacy.yaml")).clinic
+    clinic = load_library(Project(root=FIXTURE, clinic_file=FIXTURES / "legacy.yaml")).clinic
     assert clinic.phones.day.number == "555-0100" and clinic.phones.day.label == "Daytime"
     assert clinic.phones.after_hours.number is None and clinic.phones.emergency.number is None
     assert clinic.logo is None and clinic.website is None
 
 
-def test_shipped_clinic_settings_invent_nothing():
-    clinic = load_library(Project()).clinic
+def test_clinic_settings_left_null_invent_nothing():
+    assert "name: null" in fixture_text("clinic.yaml")  # the settings careprint ships, before a clinic fills them in
+    clinic = load_library(Project(root=FIXTURE)).clinic
     assert clinic == Clinic()
 
 
@@ -504,7 +506,7 @@ def test_clinic_logo_is_a_figure_with_alt_text(single):
 def test_clinic_logo_must_be_a_file_in_the_project(tmp_path, logo, message):
     clinic = write(tmp_path / "clinic.yaml", f"name: Example Test Clinic\nlogo:\n  file: {logo}\n  alt: A logo\n")
     with pytest.raises(ContentError) as caught:
-        load_library(Project(clinic_file=clinic))
+        load_library(Project(root=FIXTURE, clinic_file=clinic))
     problems = [p for p in caught.value.problems if p.key == "logo.file"]
     assert problems and message in problems[0].message and problems[0].line == 3
 
@@ -512,7 +514,7 @@ def test_clinic_logo_must_be_a_file_in_the_project(tmp_path, logo, message):
 def test_clinic_website_must_be_a_web_address(tmp_path):
     clinic = write(tmp_path / "clinic.yaml", "website: clinic.example.org\n")
     with pytest.raises(ContentError) as caught:
-        load_library(Project(clinic_file=clinic))
+        load_library(Project(root=FIXTURE, clinic_file=clinic))
     assert [p.key for p in caught.value.problems] == ["website"]
 
 

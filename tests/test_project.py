@@ -17,17 +17,18 @@ from careprint.cli import main
 from careprint.library import load_library
 from careprint.newproject import as_draft
 from careprint.plan import plan
-from careprint.project import EDITIONS, ROOT, THEME, Project
+from careprint.project import EDITIONS, THEME, Project, is_project
 from careprint.render import PROJECT_URL, Renderer, jinja_environment, make_fetcher, render_html
 
-from .conftest import write
+from .conftest import fixture_text, inside, write
 
 NAME = "Lakeside Test Clinic"  # a name no shipped file holds: it can only come from the project's clinic.yaml
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
-    """A new project made by `careprint new`, in a folder of its own; the command line runs elsewhere."""
+    """A new project made by `careprint new` (from the fixture's content, as conftest has it), in a folder of its
+    own; the command line runs elsewhere."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -43,9 +44,9 @@ def pdf_text(path: Path) -> str:
 def test_new_makes_a_project_of_drafts_with_its_own_references(project, capsys):
     files = sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file())
     assert files == [".gitignore", "README.md", "clinic.yaml", "handouts/bone-metastases.yaml",
-                     "handouts/hypercalcemia.yaml", "handouts/spinal-cord-compression.yaml", "images/spine.svg",
-                     "reference/glossary.yaml", "reference/sources.yaml", "reference/warning-signs.yaml",
-                     "schema/handout.schema.json"]
+                     "handouts/hypercalcemia.yaml", "handouts/spinal-cord-compression.yaml", "images/logo.svg",
+                     "images/spine.svg", "reference/glossary.yaml", "reference/sources.yaml",
+                     "reference/warning-signs.yaml", "schema/handout.schema.json"]
     settings = yaml.safe_load((project / "clinic.yaml").read_text())
     assert settings == {"name": None, "logo": None, "phones": {"day": None, "after_hours": None, "emergency": None},
                         "website": None}, "careprint never invents a clinic's name or numbers"
@@ -79,7 +80,7 @@ def test_new_fills_an_empty_folder_even_the_current_one(tmp_path, monkeypatch):
 
 
 def test_a_shipped_approval_never_reaches_a_new_project():
-    approved = (ROOT / "handouts" / "hypercalcemia.yaml").read_text().replace(
+    approved = fixture_text("handouts", "hypercalcemia.yaml").replace(
         "  status: draft\n  approved_by: null\n  approved_on: null\n",
         "  status: approved   # by the first clinic\n  approved_by: Dr. A. Reviewer\n  approved_on: 2026-01-05\n")
     assert "approved_by: Dr. A. Reviewer" in approved
@@ -101,9 +102,9 @@ def test_gitignore_keeps_pdfs_and_packets_out_of_git(project):
                             capture_output=True, text=True).stdout
     listed = sorted(line[3:] for line in status.splitlines())
     assert listed == [".gitignore", "README.md", "clinic.yaml", "handouts/bone-metastases.yaml",
-                      "handouts/hypercalcemia.yaml", "handouts/spinal-cord-compression.yaml", "images/spine.svg",
-                      "reference/glossary.yaml", "reference/sources.yaml", "reference/warning-signs.yaml",
-                      "schema/handout.schema.json"]
+                      "handouts/hypercalcemia.yaml", "handouts/spinal-cord-compression.yaml", "images/logo.svg",
+                      "images/spine.svg", "reference/glossary.yaml", "reference/sources.yaml",
+                      "reference/warning-signs.yaml", "schema/handout.schema.json"]
 
 
 def test_a_long_packet_is_named_by_its_first_handout_never_by_its_patient():
@@ -208,6 +209,8 @@ def test_an_override_makes_the_pdfs_it_changes_out_of_date(project):
                                                                "spinal-cord-compression")}
 
 
-def test_the_repository_is_still_a_project_of_its_own(monkeypatch, capsys):
-    monkeypatch.chdir(ROOT)
-    assert main(["check"]) == 0, capsys.readouterr().err
+def test_a_checkout_is_still_a_project_of_its_own(project_copy, capsys):
+    # The repository's layout: careprint, its theme and make_pdfs.py beside a clinic's content (here the fixture's).
+    assert is_project(project_copy) and (project_copy / "make_pdfs.py").is_file()
+    with inside(project_copy):
+        assert main(["check"]) == 0, capsys.readouterr().err

@@ -18,6 +18,8 @@ import pytest
 
 from careprint.cli import main
 
+from .conftest import inside
+
 
 def run_build(project: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run a project copy's own make_pdfs.py, as a clinic would, in a fresh process."""
@@ -63,7 +65,7 @@ class CountingHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_no_request_reaches_a_server_named_in_content_or_templates(project_copy, tmp_path, monkeypatch, capsys):
+def test_no_request_reaches_a_server_named_in_content_or_templates(project_copy, tmp_path, capsys):
     server = http.server.HTTPServer(("127.0.0.1", 0), CountingHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     address = f"http://127.0.0.1:{server.server_port}/spine.png"
@@ -72,8 +74,8 @@ def test_no_request_reaches_a_server_named_in_content_or_templates(project_copy,
         handout = project_copy / "handouts" / "hypercalcemia.yaml"
         handout.write_text(handout.read_text() + f'      - image:\n          file: "{address}"\n'
                            '          alt: "The spine"\n')
-        monkeypatch.chdir(project_copy)
-        assert main(["check", "--handouts", str(project_copy / "handouts")]) == 1
+        with inside(project_copy):
+            assert main(["check", "--handouts", str(project_copy / "handouts")]) == 1
         assert "is a web address; careprint never fetches from the network" in capsys.readouterr().err
         # In a template or stylesheet: refused by the fetcher, and that PDF fails.
         handout.write_text(handout.read_text().split("      - image:")[0])

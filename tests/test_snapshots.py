@@ -1,37 +1,33 @@
 """Golden HTML: what the templates make of a frozen set of handouts, kept in tests/snapshots/ as readable files.
 
 A change to a template or to careprint's printed words shows up here as a diff a person can read, before anyone
-looks at a PDF. The handouts, references and clinic settings are a frozen copy (tests/fixtures/snapshot-project),
-so a clinic that edits its own content keeps a green suite. After an intended change, refresh the files with
+looks at a PDF. The handouts and references are the fixture project's frozen copy (tests/fixtures/project), with the
+test clinic's settings (tests/fixtures/clinic/clinic.yaml: a name, a logo, numbers, a web page), so a clinic that
+edits its own content keeps a green suite. After an intended change, refresh the files with
 `pytest tests/test_snapshots.py --update-snapshots` and review the diff with git.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from careprint.library import load_library
-from careprint.project import ALL_EDITIONS, ROOT, Project
+from careprint.project import ALL_EDITIONS, Project
 from careprint.render import jinja_environment, render_html
 
-FROZEN = ROOT / "tests" / "fixtures" / "snapshot-project"
-SNAPSHOTS = ROOT / "tests" / "snapshots"
-HANDOUTS = sorted(path.stem for path in (FROZEN / "handouts").glob("*.yaml"))
-CASES = [(edition, handout) for edition in ("plain-language", "large-print") for handout in HANDOUTS] + [
+from .conftest import HANDOUT_IDS, TEST_CLINIC, TESTS
+
+SNAPSHOTS = TESTS / "snapshots"
+CASES = [(edition, handout) for edition in ("plain-language", "large-print") for handout in HANDOUT_IDS] + [
     ("card", "hypercalcemia"), ("card", "spinal-cord-compression")]
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory):
+def library(project_root):
     """The frozen content with this checkout's templates and styles."""
-    root = tmp_path_factory.mktemp("snapshot-project")
-    shutil.copytree(FROZEN, root, dirs_exist_ok=True)
-    for folder in ("templates", "styles"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return load_library(Project(root=root))
+    return load_library(Project(root=project_root, clinic_file=TEST_CLINIC))
 
 
 @pytest.mark.parametrize("edition,handout", CASES)
@@ -45,5 +41,5 @@ def test_html_matches_its_snapshot(library, edition, handout, request):
         snapshot.write_text(html, encoding="utf-8")
     assert snapshot.is_file(), f"no snapshot yet: run pytest {Path(__file__).name} --update-snapshots"
     assert html == snapshot.read_text(encoding="utf-8"), (
-        f"{snapshot.relative_to(ROOT)} differs from what the templates make now; if the change is intended, run "
+        f"tests/{snapshot.relative_to(TESTS)} differs from what the templates make now; if the change is intended, run "
         f"pytest tests/test_snapshots.py --update-snapshots and review the diff")

@@ -30,10 +30,11 @@ def test_every_document_extends_the_base_template():
 
 
 @pytest.mark.parametrize("paper", sorted(PAPER_SIZES))
-def test_the_renderer_uses_the_static_stylesheets_as_they_are(paper):
-    renderer = Renderer(Project(), EDITIONS["large-print"], PAPER_SIZES[paper], extra_sheets=("packet.css",))
+def test_the_renderer_uses_the_static_stylesheets_as_they_are(paper, project_root):
+    renderer = Renderer(Project(root=project_root), EDITIONS["large-print"], PAPER_SIZES[paper], extra_sheets=("packet.css",))
     names = [font_stylesheet(FONT_FAMILY), "base.css", "large-print.css", "packet.css", f"paper/{paper}.css"]
-    assert renderer.sheets == [read_text(ROOT / "styles" / name, 1 << 20) for name in names]
+    assert renderer.sheets == [read_text(project_root / "styles" / name, 1 << 20) for name in names]
+    assert renderer.sheets == [read_text(ROOT / "styles" / name, 1 << 20) for name in names]  # this checkout's
 
 
 def test_a_paper_size_is_chosen_by_name_or_css_size():

@@ -24,7 +24,7 @@ from careprint.project import Project
 from careprint.qr import online_link
 from careprint.triage_pages import check_first_page, check_triage_pages
 
-from .conftest import EDITION_NAMES, HANDOUT_IDS, pdf_bytes, write
+from .conftest import EDITION_NAMES, FIXTURE, HANDOUT_IDS, pdf_bytes, write
 
 TRIAGE_LEVELS = {name: about.model_dump() for name, about in load_locale("en").triage.items()}
 
@@ -64,10 +64,10 @@ def unanswered_signs(pages: list[str], levels: list[TriageLevel]) -> list[tuple[
 
 
 def levels_of(handout_id: str, project: Project | None = None) -> list[TriageLevel]:
-    return load_library(project or Project()).by_id[handout_id].handout.triage_levels()
+    return load_library(project or Project(root=FIXTURE)).by_id[handout_id].handout.triage_levels()
 
 
-# --- every shipped PDF, read back independently ---------------------------------------------------------------
+# --- every PDF of the fixture's handouts, read back independently ---------------------------------------------------------------
 
 @pytest.mark.parametrize("edition,handout", CASES)
 def test_no_page_shows_a_sign_without_its_label_and_action(built, edition, handout):
@@ -86,7 +86,7 @@ def test_page_one_says_what_to_do_in_an_emergency_and_how_to_call(built, edition
     emergency = TRIAGE_LEVELS["emergency"]
     for words in (emergency["label"], emergency["now"], emergency["action"], emergency["fallback"]):
         assert squeeze(words) in first, words
-    summaries = load_library(Project()).by_id[handout].handout.emergency_summaries()
+    summaries = load_library(Project(root=FIXTURE)).by_id[handout].handout.emergency_summaries()
     assert summaries and squeeze(summaries[0]) in first  # which signs, for this handout's topic
     assert squeeze("Daytime: Phone:") in first and squeeze("After hours: Phone:") in first
     assert check_first_page(first, []) == []
@@ -167,7 +167,7 @@ def test_a_level_longer_than_a_page_repeats_its_label_and_action_where_it_contin
         text = " ".join(pages[number - 1].split())
         assert f"{label} (continued)" in text
         assert TRIAGE_LEVELS["emergency"]["action"] in text
-    levels = levels_of("long-list", Project(handouts_dir=handouts))
+    levels = levels_of("long-list", Project(root=FIXTURE, handouts_dir=handouts))
     assert unanswered_signs(pages, levels) == []
     printed = squeeze(" ".join(pages))
     assert all(printed.count(BULLET + squeeze(sign)) == 1 for sign in levels[0].signs)  # each sign once
@@ -247,7 +247,7 @@ def project_with(tmp_path: Path, triage: str) -> Project:
     text = LONG.replace("      - triage:\n          emergency:\n%s\n          call_today:\n"
                         "            - \"A test sign for the next level\"\n", triage)
     write(handouts / "long-list.yaml", text)
-    return Project(handouts_dir=handouts)
+    return Project(root=FIXTURE, handouts_dir=handouts)
 
 
 def test_an_include_of_a_list_that_does_not_exist_is_an_error_with_file_and_line(tmp_path):
@@ -279,7 +279,7 @@ def test_large_print_footer_is_at_most_two_lines(built, handout):
 
 @pytest.mark.parametrize("edition,handout", CASES)
 def test_a_web_address_breaks_only_after_a_slash(built, edition, handout):
-    library = load_library(Project())
+    library = load_library(Project(root=FIXTURE))
     handout_model = library.by_id[handout].handout
     shown = online_link(library.clinic, library.sources_of(handout_model), handout_model.read_more,
                         load_locale(handout_model.language)).shown

@@ -1,7 +1,7 @@
 """The "pdf" stage (careprint.verify, on a PDF read back once by careprint.readback) and `verify FILE`. Each check
-fails on a deliberately broken input with a plain message; every shipped handout in every edition passes all of
-them, and an independent checker (pdfua) agrees. The layout stage is tested in test_layout.py, the style gate in
-test_contrast.py.
+fails on a deliberately broken input with a plain message; every handout of the fixture project (copies of the
+shipped ones, tests/fixtures/project) in every edition passes all of them, and an independent checker (pdfua)
+agrees. The layout stage is tested in test_layout.py, the style gate in test_contrast.py.
 
 Broken inputs are hand-written HTML and CSS rendered through careprint's own render path (render_pdf, with the
 shipped stylesheets plus one broken rule), or a shipped PDF changed with pikepdf.
@@ -41,7 +41,7 @@ def test_every_shipped_pdf_passes_the_pdf_checks(built, edition, handout):
     assert facts.fonts == ["Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold"]
 
 
-def test_the_build_walks_the_layout_of_every_pdf_and_finds_nothing(monkeypatch, tmp_path):
+def test_the_build_walks_the_layout_of_every_pdf_and_finds_nothing(monkeypatch, tmp_path, project_root):
     calls = []
     real = layout_module.check_layout
 
@@ -50,7 +50,7 @@ def test_the_build_walks_the_layout_of_every_pdf_and_finds_nothing(monkeypatch, 
         return calls[-1]
 
     monkeypatch.setattr(layout_module, "check_layout", spy)
-    outcomes = build(load_library(Project()), tmp_path, list(EDITIONS)).outcomes
+    outcomes = build(load_library(Project(root=project_root)), tmp_path, list(EDITIONS)).outcomes
     assert len(calls) == len(outcomes) == len(CASES)
     assert calls == [[]] * len(CASES)
     assert [o.problems for o in outcomes] == [[]] * len(CASES)

@@ -44,6 +44,16 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--clinic", type=Path, metavar="FILE",
                          help="clinic settings (default: the project's clinic.yaml)")
 
+    def paper_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
+
+    def for_handouts(sub: argparse.ArgumentParser, what: str) -> None:
+        """The options of a command that prints the handouts it names (packet, card)."""
+        sub.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help=what)
+        content_options(sub)
+        gate_options(sub)
+        paper_option(sub)
+
     def gate_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--strict", action="store_true", help="treat content warnings as errors")
         sub.add_argument("--release", action="store_true",
@@ -57,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: the project's out/)")
     build.add_argument("--edition", action="append", choices=sorted(EDITIONS), help="only this edition (repeatable)")
     build.add_argument("--handout", action="append", metavar="ID", help="only this handout id (repeatable)")
-    build.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
+    paper_option(build)
     build.add_argument("--jobs", type=_positive, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--force", action="store_true", help="rebuild every PDF, even those whose inputs did not change")
     build.add_argument("--shard", type=_shard, metavar="I/N",
@@ -82,14 +92,11 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
 
     packet = commands.add_parser("packet", help="one PDF for one patient: a cover page and the handouts named")
-    packet.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="the handouts, in the order to print")
-    content_options(packet)
-    gate_options(packet)
+    for_handouts(packet, "the handouts, in the order to print")
     packet.add_argument("--out", type=Path, metavar="FILE.pdf",
                         help="the packet to write (default: the project's out/packets/, named after the handouts)")
     packet.add_argument("--edition", choices=sorted(EDITIONS), default="large-print",
                         help="edition of the handouts (default: large-print)")
-    packet.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
     packet.add_argument("--for", dest="patient_name", metavar="NAME",
                         help="the patient's name, printed on the cover only (never logged or saved elsewhere)")
     packet.add_argument("--appointment", metavar="TEXT", help="the next appointment, printed on the cover only")
@@ -97,12 +104,9 @@ def parser() -> argparse.ArgumentParser:
                         help="make the cover's empty lines form fields that can be typed into before printing")
 
     card = commands.add_parser("card", help="a one-page card of a handout's urgent warning signs, for the fridge")
-    card.add_argument("handout_ids", nargs="+", metavar="HANDOUT_ID", help="handouts with a triage block")
-    content_options(card)
-    gate_options(card)
+    for_handouts(card, "handouts with a triage block")
     card.add_argument("--out", type=Path, metavar="DIR",
                       help="output folder; cards go in DIR/card/ (default: the project's out/)")
-    card.add_argument("--paper", choices=sorted(PAPER_SIZES), default="letter", help="paper size (default: letter)")
 
     approve = commands.add_parser(
         "approve", help="record that a clinician approved a handout's text, in its review: block",

@@ -25,11 +25,21 @@ def contrast_ratio(foreground: tuple[float, float, float], background: tuple[flo
 
 def srgba(color) -> tuple[float, float, float, float]:
     """A WeasyPrint computed colour (tinycss2 colour object) as 0..1 sRGB channels and alpha."""
-    if hasattr(color, "to"):  # tinycss2.color4.Color
-        red, green, blue, alpha = color.to("srgb")
-    else:  # tinycss2.color3.RGBA
-        red, green, blue, alpha = color
+    if hasattr(color, "to"):  # tinycss2.color4.Color: converted once per distinct colour (a page has a handful)
+        return _srgb(color.space, tuple(color.coordinates), color.alpha, color)
+    red, green, blue, alpha = color  # tinycss2.color3.RGBA
     return float(red), float(green), float(blue), float(alpha)
+
+
+_CONVERTED: dict[tuple, tuple[float, float, float, float]] = {}
+
+
+def _srgb(space, coordinates, alpha, color) -> tuple[float, float, float, float]:
+    key = (space, coordinates, alpha)
+    if key not in _CONVERTED:
+        red, green, blue, alpha = color.to("srgb")
+        _CONVERTED[key] = float(red), float(green), float(blue), float(alpha)
+    return _CONVERTED[key]
 
 
 def over(top: tuple[float, float, float, float], bottom: tuple[float, float, float]) -> tuple[float, float, float]:

@@ -51,7 +51,12 @@ def _bounds(obj) -> tuple[float, float, float, float]:
     return left.value, bottom.value, right.value, top.value
 
 
-def _text_run(obj, textpage) -> TextRun:
+def _mark_names(obj) -> list[str]:
+    """The marked-content sequences around one page object, outermost first."""
+    return [_mark_name(raw.FPDFPageObj_GetMark(obj, k)) for k in range(raw.FPDFPageObj_CountMarks(obj))]
+
+
+def _text_run(obj, textpage, marks: list[str]) -> TextRun:
     size = ctypes.c_float()
     raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
     matrix = raw.FS_MATRIX()
@@ -63,7 +68,6 @@ def _text_run(obj, textpage) -> TextRun:
     text = bytes(buffer)[: 2 * length].decode("utf-16-le", errors="replace").rstrip("\0")
     # PDFium reports a hyphen that ends a line as U+0002; the reader sees a hyphen.
     text = text.replace("\x02", "-")
-    marks = [_mark_name(raw.FPDFPageObj_GetMark(obj, k)) for k in range(raw.FPDFPageObj_CountMarks(obj))]
     tag = "Artifact" if "Artifact" in marks else (marks[-1] if marks else "")
     return TextRun(text, round(size.value * scale, 2), _bounds(obj), tag, _font_name(obj))
 
@@ -80,14 +84,16 @@ def _font_name(obj) -> str:
     return buffer.value.decode("latin-1")
 
 
-def _objects(container, count, get) -> Iterator:
-    """Page objects, looking inside form XObjects too."""
+def _objects(container, count, get) -> Iterator[tuple[object, bool]]:
+    """Page objects, looking inside form XObjects too, each with whether it is at the top level of the page."""
     for index in range(count(container)):
         obj = get(container, index)
         if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
-            yield from _objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject)
+            yield obj, True
+            yield from ((inner, False) for inner, _ in _objects(obj, raw.FPDFFormObj_CountObjects,
+                                                                 raw.FPDFFormObj_GetObject))
         else:
-            yield obj
+            yield obj, True
 
 
 def reading_order(runs: list[TextRun]) -> list[TextRun]:
@@ -103,28 +109,23 @@ def reading_order(runs: list[TextRun]) -> list[TextRun]:
     return [run for line in lines for run in sorted(line, key=lambda r: r.box[0])]
 
 
-def _marking(obj) -> tuple[int | None, bool]:
-    """(marked-content id, artifact?) of one page object, from the marked-content sequences around it."""
-    names = [_mark_name(raw.FPDFPageObj_GetMark(obj, k)) for k in range(raw.FPDFPageObj_CountMarks(obj))]
-    mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
-    return (mcid if mcid >= 0 else None), "Artifact" in names
-
-
 def read_pages(pdf_bytes: bytes) -> list[PageLayer]:
     document = pdfium.PdfDocument(pdf_bytes)
     pages = []
     try:
         for number, page in enumerate(document, start=1):
             textpage = page.get_textpage()
-            runs, images = [], []
-            for obj in _objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject):
+            runs, images, marks = [], [], []
+            for obj, top_level in _objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject):
                 kind = raw.FPDFPageObj_GetType(obj)
+                names = _mark_names(obj) if top_level or kind == raw.FPDF_PAGEOBJ_TEXT else []
+                if top_level:  # how what the page draws is marked: tagged content (its id), an artifact, or neither
+                    mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
+                    marks.append((mcid if mcid >= 0 else None, "Artifact" in names))
                 if kind == raw.FPDF_PAGEOBJ_TEXT:
-                    runs.append(_text_run(obj, textpage.raw))
+                    runs.append(_text_run(obj, textpage.raw, names))
                 elif kind == raw.FPDF_PAGEOBJ_IMAGE:
                     images.append(_bounds(obj))
-            marks = [_marking(raw.FPDFPage_GetObject(page.raw, index))
-                     for index in range(raw.FPDFPage_CountObjects(page.raw))]
             width, height = page.get_size()
             pages.append(PageLayer(number, width, height, reading_order(runs), images, marks))
             textpage.close()

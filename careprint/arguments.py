@@ -11,7 +11,8 @@ import functools
 import sys
 from pathlib import Path
 
-from .project import ALL_EDITIONS, EDITIONS, PAPER_SIZES
+from .problems import UsageError
+from .project import ALL_EDITIONS, EDITIONS, PAPER_SIZES, Project, find_project
 
 
 def program() -> str:
@@ -150,3 +151,30 @@ def _shard(text: str):
         return parse_shard(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+# What the options mean, for every command that takes them.
+
+
+def project_of(args: argparse.Namespace) -> Project:
+    """The project folder the command works on (--project DIR, else the current folder); refused when there is none,
+    before anything is read or written. --handouts and --clinic choose other files within it."""
+    return Project(root=find_project(getattr(args, "project", None)), handouts_dir=getattr(args, "handouts", None),
+                   clinic_file=getattr(args, "clinic", None))
+
+
+def rules_of(args: argparse.Namespace):
+    from .pipeline import Gate
+
+    return Gate(args.today, args.strict, args.release)
+
+
+def check_ids(library, ids: list[str]) -> None:
+    """The handout ids named on the command line are known, each named once."""
+    known = {item.handout.id for item in library.handouts}
+    unknown = [h for h in ids if h not in known]
+    if unknown:
+        raise UsageError(f"no handout with id {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
+    twice = sorted({h for h in ids if ids.count(h) > 1})
+    if twice:
+        raise UsageError(f"{', '.join(twice)} is named more than once; name each handout once")

@@ -9,26 +9,20 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import sys
 import traceback
 from pathlib import Path
 
-from . import __version__
+from . import __version__, arguments
 from .arguments import parser, program
+from .commands import print_problems as _print_problems
+from .commands import report as _report
+from .commands import run_approve, run_check, run_list, run_new, run_schema
 from .problems import CareprintError, GateStopped, UsageError
-from .problems import tally as _tally
 from .project import ALL_EDITIONS, EDITIONS, Project, find_project, output_folder, packet_path
 from .setup_help import missing_module
 from .signals import Terminated, stop_signals
-
-
-def _project(args: argparse.Namespace) -> Project:
-    """The project folder the command works on (--project DIR, else the current folder); refused when there is none,
-    before anything is read or written. --handouts and --clinic choose other files within it."""
-    return Project(root=find_project(getattr(args, "project", None)), handouts_dir=getattr(args, "handouts", None),
-                   clinic_file=getattr(args, "clinic", None))
 
 
 def _output(args: argparse.Namespace, project: Project) -> Path:
@@ -36,30 +30,14 @@ def _output(args: argparse.Namespace, project: Project) -> Path:
     return args.out if args.out is not None else output_folder(getattr(args, "project", None), project.root)
 
 
-def _print_problems(error: CareprintError) -> None:
-    for problem in error.problems:
-        print(str(problem), file=sys.stderr)
-
-
 def _warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr, flush=True)
-
-
-def _gate_rules(args: argparse.Namespace):
-    from .pipeline import Gate
-
-    return Gate(args.today, args.strict, args.release)
-
-
-def _report(problem) -> None:
-    """A gate's finding that does not stop the command (a warning), printed before anything else happens."""
-    print(str(problem), file=sys.stderr, flush=True)
 
 
 def run_build(args: argparse.Namespace) -> int:
     from .write import check_output_dir
 
-    project = _project(args)
+    project = arguments.project_of(args)
     args.out = _output(args, project)
     check_output_dir(args.out)
     editions = list(dict.fromkeys(args.edition)) if args.edition else list(EDITIONS)  # each edition once
@@ -71,11 +49,11 @@ def run_build(args: argparse.Namespace) -> int:
     from .workers import default_jobs
 
     library = pipeline.load(project)
-    _check_ids(library, args.handout or [])
+    arguments.check_ids(library, args.handout or [])
     reporter = Reporter(args.out, quiet=args.quiet)
     try:
         result = pipeline.build(library, args.out, editions, args.handout, args.paper, reporter.done,
-                                rules=_gate_rules(args), report=_report, jobs=args.jobs or default_jobs(),
+                                rules=arguments.rules_of(args), report=_report, jobs=args.jobs or default_jobs(),
                                 force=args.force, shard=args.shard, start=reporter.start, warn=_warn)
     finally:
         reporter.finish()
@@ -133,42 +111,6 @@ def run_merge_manifests(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_check(args: argparse.Namespace) -> int:
-    from . import pipeline
-    from .problems import ContentError
-    from .readability import format_readability
-
-    try:
-        library = pipeline.load(_project(args))
-    except ContentError as error:
-        if args.format != "json":
-            raise
-        print(json.dumps({"ok": False, "errors": len(error.problems), "warnings": 0,
-                          "problems": [p.as_dict() for p in error.problems], "readability": []}, indent=2))
-        return error.exit_code
-    result = pipeline.check(library, _gate_rules(args))
-    problems = result.problems
-    if args.format == "json":
-        print(json.dumps({
-            "ok": not result.failed,
-            "today": (args.today or datetime.date.today()).isoformat(),
-            "strict": args.strict,
-            "release": args.release,
-            "errors": sum(p.severity == "error" for p in problems),
-            "warnings": sum(p.severity == "warning" for p in problems),
-            "problems": [p.as_dict() for p in problems],
-            "readability": [entry.as_dict() for entry in result.readability],
-        }, indent=2))
-        return 1 if result.failed else 0
-    for problem in problems:
-        print(str(problem), file=sys.stderr)
-    print("\n".join(format_readability(result.readability)))
-    verdict = "failed" if result.failed else "passed"
-    tally = _tally(problems, args.strict) if problems else "no problems found"
-    print(f"{len(library.handouts)} handouts checked: {tally}; {verdict}")
-    return 1 if result.failed else 0
-
-
 def run_verify(args: argparse.Namespace) -> int:
     from .progress import ok_line
     from .verify import verify_file
@@ -188,53 +130,12 @@ def run_verify(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def run_schema(args: argparse.Namespace) -> int:
-    from .files import MiB, read_text
-    from .schema import schema_path, schema_text
-
-    project = _project(args)
-    path = schema_path(project.root)
-    shown = project.shown(path)
-    current = read_text(path, 16 * MiB) if path.exists() else ""
-    if args.check:
-        if current != schema_text():
-            print(f"{shown} is out of date: run {program()} schema", file=sys.stderr)
-            return 1
-        print(f"{shown} is up to date")
-        return 0
-    from .write import write_atomic
-
-    path.parent.mkdir(exist_ok=True)
-    write_atomic(path, schema_text().encode("utf-8"))
-    print(f"wrote {shown}")
-    return 0
-
-
-def run_new(args: argparse.Namespace) -> int:
-    from .newproject import make_project, next_steps
-
-    make_project(args.folder)
-    print(next_steps(args.folder, program()))
-    return 0
-
-
-def _check_ids(library, ids: list[str]) -> None:
-    """The handout ids named on the command line are known, each named once."""
-    known = {item.handout.id for item in library.handouts}
-    unknown = [h for h in ids if h not in known]
-    if unknown:
-        raise UsageError(f"no handout with id {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
-    twice = sorted({h for h in ids if ids.count(h) > 1})
-    if twice:
-        raise UsageError(f"{', '.join(twice)} is named more than once; name each handout once")
-
-
 def run_packet(args: argparse.Namespace) -> int:
     """One packet for one patient. The patient's details are passed on in memory and never printed here."""
     from . import pipeline
     from .packet import Patient, check_packet_target, check_patient
 
-    project = _project(args)
+    project = arguments.project_of(args)
     if args.out is None:
         args.out = packet_path(_output(args, project), args.handout_ids)
     if args.out.suffix.lower() != ".pdf" or args.out.is_dir():
@@ -243,9 +144,9 @@ def run_packet(args: argparse.Namespace) -> int:
     check_patient(patient)
     library = pipeline.load(project)
     check_packet_target(Path(os.path.abspath(args.out)), {item.handout.id for item in library.handouts})
-    _check_ids(library, args.handout_ids)
+    arguments.check_ids(library, args.handout_ids)
     request = pipeline.PacketRequest(args.handout_ids, EDITIONS[args.edition], args.out, args.paper, patient,
-                                     args.fillable, _gate_rules(args))
+                                     args.fillable, arguments.rules_of(args))
     outcome = pipeline.packet(library, request, _report)
     if not outcome.ok:
         print(f"FAILED  {args.out}  (nothing was written; the previous file, if any, is kept)", file=sys.stderr)
@@ -262,48 +163,17 @@ def run_card(args: argparse.Namespace) -> int:
     from . import pipeline
     from .progress import Reporter
 
-    project = _project(args)
+    project = arguments.project_of(args)
     args.out = _output(args, project)
     library = pipeline.load(project)
-    _check_ids(library, args.handout_ids)
+    arguments.check_ids(library, args.handout_ids)
     outcomes = pipeline.cards(library, args.out, args.handout_ids, args.paper,
-                              Reporter(args.out, interactive=False).done, rules=_gate_rules(args), report=_report,
-                              warn=_warn)
+                              Reporter(args.out, interactive=False).done, rules=arguments.rules_of(args),
+                              report=_report, warn=_warn)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} cards built in {args.out / 'card'}/; manifest: "
           f"{args.out / 'manifest.json'}")
     return 1 if failed else 0
-
-
-def run_approve(args: argparse.Namespace) -> int:
-    """Record an approval in the handout's review: block (careprint.approve), or say why not and change nothing."""
-    from . import pipeline
-    from .approve import Approval, approve
-    from .problems import ContentError
-
-    try:
-        library = pipeline.load(_project(args))
-    except ContentError as error:
-        _print_problems(error)
-        print("not approved: the handouts could not be loaded (above); no file was changed", file=sys.stderr)
-        return error.exit_code
-    _check_ids(library, [args.handout_id])
-    done = approve(library, Approval(args.handout_id, args.by, args.on, args.next_review),
-                   args.today or datetime.date.today())
-    for problem in done.warnings:
-        _report(problem)
-    print("\n".join(done.lines()))
-    return 0
-
-
-def run_list(args: argparse.Namespace) -> int:
-    """Every handout: id, title, version, review status (draft, approved, changed since approval), next review."""
-    from . import pipeline
-    from .approval import listing, table_lines
-
-    rows = listing(pipeline.load(_project(args)), args.today or datetime.date.today())
-    print(json.dumps(rows, indent=2) if args.format == "json" else "\n".join(table_lines(rows)))
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

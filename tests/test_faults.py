@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from careprint import cli
+from careprint import arguments
 from careprint.cli import main
 from careprint.project import ROOT, Project
 
@@ -384,7 +384,7 @@ def test_a_read_only_output_folder_is_named_with_its_cause(projects, tmp_path, m
 def small(tmp_path, monkeypatch) -> dict:
     """A two-handout project, built once into out/, and the command line pointed at it."""
     project = make_project(tmp_path / "project", count=2)
-    monkeypatch.setattr(cli, "_project", lambda args: Project(root=project, handouts_dir=args.handouts,
+    monkeypatch.setattr(arguments, "project_of", lambda args: Project(root=project, handouts_dir=args.handouts,
                                                               clinic_file=args.clinic))
     monkeypatch.chdir(project)
     out = tmp_path / "out"

@@ -35,14 +35,12 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from .blocks import ImageBlock
-from .files import MiB, read_file
 from .model import Handout, SignList, Source
 from .triage import TRIAGE_LEVEL_NAMES
+from .write import file_sha256
 
 FORM = 1  # the version of the canonical form; a new form would say so here and in every fingerprint it makes
 PREFIX = "sha256:"
-MAX_PICTURE_BYTES = 32 * MiB
 
 DRAFT, APPROVED, CHANGED, UNCONFIRMED = "draft", "approved", "changed", "unconfirmed"
 # The state as staff read it (careprint list, the manifest); the printed words are in the locale files.
@@ -54,10 +52,7 @@ PRINTED_SOURCE_FIELDS = ("id", "title", "publisher", "address")
 def _picture_sha256(root: Path, name: str) -> str:
     """The picture's bytes; one that cannot be read is a marker (the library and the render say why), so a
     fingerprint can never match a text whose picture nobody could see."""
-    try:
-        return hashlib.sha256(read_file(root / name, MAX_PICTURE_BYTES)).hexdigest()
-    except OSError as error:
-        return f"unreadable: {type(error).__name__}"
+    return file_sha256(root / name) or "unreadable"
 
 
 def included_list_ids(handout: Handout) -> list[str]:
@@ -73,8 +68,7 @@ def canonical_content(handout: Handout, lists: Mapping[str, SignList], sources: 
     def dump(model) -> dict:
         return model.model_dump(mode="json", exclude_defaults=True)
 
-    pictures = {block.image.file: _picture_sha256(root, block.image.file) for section in handout.sections
-                for block in section.blocks if isinstance(block, ImageBlock)}
+    pictures = {picture.file: _picture_sha256(root, picture.file) for _, picture in handout.pictures()}
     document = {
         "form": FORM,
         "handout": {key: value for key, value in dump(handout).items() if key != "review"},

@@ -35,7 +35,7 @@ from .locale import Locale, load_locale
 from .manifest import MANIFEST_NAME, load_manifest, path_problem
 from .paginate import layout_keeping_levels_whole
 from .problems import Problem, UsageError, on_page, plural
-from .project import ALL_EDITIONS, PAPER_SIZES, Edition
+from .project import ALL_EDITIONS, Edition
 from .readback import PdfFacts
 from .render import PacketPage, Renderer, jinja_environment, render_html
 from .write import LOCK_NAME, TEMPORARY, output_lock, write_atomic
@@ -163,7 +163,7 @@ def build_packet(
     items = [library.by_id[handout_id] for handout_id in handout_ids]
     outcome = PacketOutcome(out_path, list(handout_ids))
     locale = load_locale(items[0].handout.language)
-    renderer = Renderer(library.project, edition, PAPER_SIZES[paper], extra_sheets=("packet.css",), locale=locale)
+    renderer = Renderer(library.project, edition, paper, extra_sheets=("packet.css",), locale=locale)
     env = jinja_environment(library.project.template_folders)
     fields = cover_fields(library, patient, locale)
 

@@ -71,7 +71,6 @@ class PdfMaker:
 
     def make(self, item, edition) -> Made:
         from ..checks import LaidOutSubject, run_checks
-        from ..project import PAPER_SIZES
         from ..render import render_html, render_pdf
 
         library = self.library
@@ -80,7 +79,7 @@ class PdfMaker:
             return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), self.env,
                                splits)
 
-        result = render_pdf(html, library.project, edition, PAPER_SIZES[self.paper], self.fonts,
+        result = render_pdf(html, library.project, edition, self.paper, self.fonts,
                             item.handout.language)
         problems = run_checks("layout", LaidOutSubject(result.document, result.messages, (item,)))
         facts, found = check_pdf(result.pdf, edition, expected_of(item, edition, library.clinic))

@@ -68,7 +68,7 @@ def _excerpt(text: str, words: int = 8) -> str:
 def sentence_problems(subject) -> list[Problem]:
     """No sentence longer than the language's limit, in any printed text."""
     item, sentences = subject.item, subject.readability.all_sentences
-    limit = rules_of(item.handout.language).max_sentence_words
+    limit = rules_of(item.handout.language).max_sentence
     return [
         Problem(item.shown, s.line, key_path(s.loc), f"sentence has {s.words} words (limit {limit})",
                 f"shorten it or split it in two: \"{_excerpt(s.text)}\"")

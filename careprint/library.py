@@ -16,6 +16,7 @@ from . import approval
 from .blocks import TriageBlock
 from .files import describe_os_error, is_regular_file, kind_of, real_path
 from .load import _Document, key_path, load_model
+from .locale import available_languages, use_project_locales
 from .model import Clinic, Glossary, Handout, SignList, SignLists, Source, SourceRegistry, resolve_triage
 from .plan import handout_files
 from .problems import ContentError, Problem
@@ -95,6 +96,7 @@ def image_problems(item: LoadedHandout, root: Path) -> list[Problem]:
 def load_library(project: Project) -> Library:
     """Load and cross-check every file; raise one ContentError listing every problem found."""
     problems: list[Problem] = []
+    use_project_locales(project.translations)
 
     def attempt(path: Path, model):
         try:
@@ -165,6 +167,11 @@ def load_library(project: Project) -> Library:
                                     f"id '{handout.id}' does not match the file name '{item.path.name}'",
                                     f"rename the file to {handout.id}.yaml or change the id"))
         problems.extend(image_problems(item, project.root))
+        if handout.language not in available_languages():
+            problems.append(Problem(item.shown, item.line_of("language"), "language",
+                                    f"careprint has no words for the language '{handout.language}'",
+                                    f"use one of {', '.join(available_languages())}, or add "
+                                    f"translations/{handout.language}/locale.yaml"))
         if handout.read_more and handout.read_more not in handout.sources:
             problems.append(Problem(item.shown, item.line_of("read_more"), "read_more",
                                     f"read_more names '{handout.read_more}', which is not one of this handout's "

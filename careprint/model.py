@@ -28,6 +28,7 @@ from .fields import (
     StrictModel,
     Text,
 )
+from .locale import LANGUAGE_TAG
 from .triage import TRIAGE_LEVEL_NAMES, URGENT_LEVELS, Include, SignList, TriageLevel
 from .triage import SignGroup as SignGroup  # re-exported: other modules import the triage names from here
 from .triage import SignLists as SignLists
@@ -72,7 +73,9 @@ class Handout(StrictModel):
     id: Identifier
     title: ShortText
     subtitle: ShortText | None = None
-    language: Literal["en"] = Field(description="BCP 47 language tag; only English is supported so far")
+    language: Annotated[str, Field(pattern=LANGUAGE_TAG)] = Field(
+        description="BCP 47 language tag (en, fr, zh-Hans, zh-Hant, pa, fa, vi): a language careprint has a locale "
+                    "file for (careprint/locales/, or the project's translations/<tag>/locale.yaml)")
     audience: ShortText
     version: Annotated[str, Field(pattern=VERSION_FORM)]
     sources: list[Identifier] = Field(default_factory=list)

@@ -182,6 +182,12 @@ class Project:
     def glossary(self) -> Path:
         return self.root / "reference" / "glossary.yaml"
 
+    @property
+    def translations(self) -> Path:
+        """translations/<language tag>/: a language's locale.yaml (careprint's words), glossary.yaml and one file per
+        translated handout (careprint.translation)."""
+        return self.root / "translations"
+
     def shown(self, path: Path) -> str:
         """A path as the user should see it: relative to where they ran the command, else to the project."""
         resolved = Path(os.path.realpath(path))  # Path.resolve raises on a symbolic link loop (Python 3.11)

@@ -163,7 +163,7 @@ def format_readability(report: list[Readability]) -> list[str]:
     limits = [f"{name} {limit:g}" for name, limit in (("Flesch-Kincaid grade", rules.readability.flesch_kincaid),
                                                        ("SMOG", rules.readability.smog)) if limit is not None]
     lines = [f"Readability of paragraph prose (limits: {', '.join(limits)}, "
-             f"{rules.max_sentence_words} words a sentence; - means too little prose to measure)"]
+             f"{rules.max_sentence} words a sentence; - means too little prose to measure)"]
     for entry in report:
         overall = entry.overall
         average = overall.words / overall.sentences if overall.sentences else 0.0

@@ -72,12 +72,13 @@ class PdfMaker:
     def make(self, item, edition) -> Made:
         from ..checks import LaidOutSubject, run_checks
         from ..render import render_html, render_pdf
+        from ..translation import translation_notes
 
         library = self.library
 
         def html(splits):
             return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), self.env,
-                               splits)
+                               splits, translation=translation_notes(item))
 
         result = render_pdf(html, library.project, edition, self.paper, self.fonts,
                             item.handout.language)

@@ -116,6 +116,10 @@ class HandoutWords(_Strict):
                                            "text changed since it was translated")
     translation_approved: Words = Field(min_length=1, description="who checked the translation, and when")
     translated_from: Words = Field(min_length=1, description="which English version the translation is from")
+    translation_draft_label: Words = Field(min_length=1, description="page 1's top line for a draft translation: "
+                                           "a few words (the full sentence follows the emergency box)")
+    translation_out_of_date_label: Words = Field(min_length=1, description="page 1's top line for an out-of-date "
+                                                 "translation: a few words")
     english_column: Words = Field(min_length=1, description="the heading over the English side of the bilingual "
                                   "edition")
     status_approved: Words
@@ -130,6 +134,8 @@ class HandoutWords(_Strict):
     approval_changed: Words
     approval_unconfirmed: Words
     page_number: Words = Field(description="the footer's page count, with {page} and {pages} in this order")
+    full_stop: Words = Field(default=".", description="what ends a sentence careprint puts together (Chinese: 。)")
+    sentence_gap: Words = Field(default=" ", description="between two sentences (Chinese: nothing)")
     phone_labels: PhoneLabels
     qr_about_clinic: Words
     qr_about_unnamed: Words
@@ -141,6 +147,23 @@ class HandoutWords(_Strict):
         if not re.fullmatch(r"[^{}]*\{page\}[^{}]*\{pages\}[^{}]*", value):
             raise ValueError("must hold {page} and then {pages}, once each, and no other {field}")
         return value
+
+    @field_validator("signs_ref")
+    @classmethod
+    def _page_field(cls, value: str) -> str:
+        if not re.fullmatch(r"[^{}]*\{page\}[^{}]*", value):
+            raise ValueError("must hold {page} once (where the page number goes), and no other {field}")
+        return value
+
+    @property
+    def signs_ref_parts(self) -> tuple[str, str]:
+        """The words before and after the page the warning signs start on (the stylesheet prints the number)."""
+        before, after = self.signs_ref.split("{page}")
+        return before, after
+
+    def sentences(self, parts: list[str]) -> str:
+        """Short pieces put together as sentences, each ended the language's way: "A. B." or "甲。乙。"."""
+        return self.sentence_gap.join(part + self.full_stop for part in parts)
 
     @property
     def page_number_parts(self) -> tuple[str, str, str]:

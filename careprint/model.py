@@ -176,6 +176,14 @@ class Phone(StrictModel):
 
     number: PhoneNumber | None = None
     label: ShortText
+    _key: str | None = PrivateAttr(default=None)  # day, after_hours or emergency (set by Phones)
+
+    def printed_label(self, locale) -> str:
+        """The label in the page's language: a label the clinic left to careprint (the default) is the locale's; one
+        the clinic wrote is printed as written."""
+        if self._key and self.label == default_phone_label(self._key):
+            return getattr(locale.words.phone_labels, self._key)
+        return self.label
 
 
 class Phones(StrictModel):
@@ -206,6 +214,12 @@ class Phones(StrictModel):
             else:  # the short form: just the number, or null
                 expanded[key] = {"number": value, "label": label}
         return expanded
+
+    @model_validator(mode="after")
+    def _keys(self) -> Phones:
+        for key in PHONE_KEYS:
+            getattr(self, key)._key = key
+        return self
 
 
 class Clinic(StrictModel):

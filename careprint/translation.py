@@ -188,6 +188,16 @@ class TranslationNotes:
     def notice_english(self) -> str:
         return " ".join(self._notices(self.english))
 
+    def _labels(self, locale: Locale) -> str:
+        words = locale.words
+        return "; ".join(([words.translation_draft_label] if self.draft else []) +
+                         ([words.translation_out_of_date_label] if self.out_of_date else []))
+
+    @property
+    def label(self) -> str:
+        """Page 1's top line, in the language then in English: page 1's room is the emergency box's."""
+        return self._labels(self.language) + "\n" + self._labels(self.english)
+
     @property
     def any(self) -> bool:
         return self.draft or self.out_of_date

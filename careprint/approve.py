@@ -28,7 +28,7 @@ import yaml
 from . import approval
 from .checks import content_gate
 from .files import read_file
-from .fonts import FONT_FAMILY, missing_characters
+from .fonts import families_shown, missing_characters
 from .library import Library
 from .load import MAX_FILE_BYTES, _compose
 from .model import Handout, Review
@@ -70,7 +70,7 @@ class Refused(CareprintError):
     """The approval was not recorded: the problems say why, and the file was not changed."""
 
 
-def check_request(request: Approval, today: datetime.date) -> None:
+def check_request(request: Approval, today: datetime.date, language: str = "en") -> None:
     """The approver's name is one printable line the font has; the date is not in the future."""
     by = request.by
     if not by.strip():
@@ -81,10 +81,11 @@ def check_request(request: Approval, today: datetime.date) -> None:
         raise UsageError(f"--by is longer than {MAX_NAME} characters; give the approver's name alone")
     if any(not ch.isprintable() for ch in by):
         raise UsageError("--by contains a line break or a control character; type the name on one line")
-    missing = missing_characters(by)
+    missing = missing_characters(by, language)
     if missing:
-        raise UsageError(f"--by has characters the font {FONT_FAMILY} cannot print ({''.join(missing)}); the name is "
-                         "printed on the handout, so type it with letters the font has")
+        raise UsageError(f"--by has characters the font {families_shown(language)} cannot print "
+                         f"({''.join(missing)}); the name is printed on the handout, so type it with letters the "
+                         "font has")
     if request.on > today:
         raise UsageError(f"--on {request.on} is in the future (today is {today}); give the date the handout was "
                          "approved")
@@ -95,7 +96,8 @@ def check_request(request: Approval, today: datetime.date) -> None:
 
 def approve(library: Library, request: Approval, today: datetime.date) -> Approved:
     """Record the approval in the handout's file, or raise Refused (or UsageError) and change nothing."""
-    check_request(request, today)
+    item = library.item(request.handout_id, request.language) if request.handout_id in library.by_id else None
+    check_request(request, today, item.handout.language if item else "en")  # the name prints in its language
     item = library.item(request.handout_id, request.language)
     translation = getattr(item, "translation", None)
     # The old review record is being replaced, so its own findings (an old date, a changed text) do not count.

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .fonts import FONT_FAMILY, character_advice, describe_character, missing_characters
+from .fonts import character_advice, describe_character, families_shown, missing_characters
 from .load import key_path
 from .problems import Problem
 from .readability import rules_of
@@ -195,18 +195,20 @@ def registry_problems(subject) -> list[Problem]:
     return problems
 
 
-def _glyph_problem(file: str, line: int | None, key: str, ch: str) -> Problem:
+def _glyph_problem(file: str, line: int | None, key: str, ch: str, language: str = "en") -> Problem:
+    fonts = families_shown(language)  # the language's fonts (its locale's `fonts`)
     return Problem(file, line, key,
-                   f"{describe_character(ch)} is not in the font {FONT_FAMILY}, so it cannot be printed (it would "
-                   "come out in another font, or as an empty box)", character_advice(ch))
+                   f"{describe_character(ch)} is not in the font {fonts}, so it cannot be printed (it would "
+                   "come out in another font, or as an empty box)", character_advice(ch, fonts))
 
 
 def glyph_problems(subject) -> list[Problem]:
     """Every printed character must be one the handout font has: a fallback font fails verification later, far
     from the line that caused it."""
     item = subject.item
-    return [_glyph_problem(item.shown, item.line_of(*loc), key_path(loc), ch)
-            for loc, _kind, text in item.handout.texts() for ch in missing_characters(text)]
+    language = item.handout.language
+    return [_glyph_problem(item.shown, item.line_of(*loc), key_path(loc), ch, language)
+            for loc, _kind, text in item.handout.texts() for ch in missing_characters(text, language)]
 
 
 def settings_glyph_problems(subject) -> list[Problem]:

@@ -245,12 +245,20 @@ class Locale(_Strict):
     def _font_for_script(self) -> Locale:
         if self.script not in self.fonts:
             raise ValueError(f"fonts has no family for the script {self.script}")
-        font_files(self.fonts[self.script])  # a family careprint has no files for is an error here, not at render
+        for family in self.fonts.values():  # a family careprint has no files for is an error here, not at render
+            font_files(family)
         return self
 
     @property
     def font_family(self) -> str:
+        """The family of the language's own script."""
         return self.fonts[self.script]
+
+    @property
+    def font_stack(self) -> tuple[str, ...]:
+        """Every family the language's text is set in, its own script's first, then the others as the file lists
+        them (e.g. Latin, for digits, 911 and English source titles): the page's font-family, in this order."""
+        return tuple(dict.fromkeys([self.font_family, *self.fonts.values()]))
 
     # The words for each approval state (careprint.approval.state_of: draft, approved, changed, unconfirmed).
 

@@ -1,11 +1,11 @@
 """Turn a validated handout into HTML (Jinja2) and then into PDF bytes (WeasyPrint).
 
 Rendering is the only stage that touches WeasyPrint. It reads nothing but the project's own files, careprint's
-theme and the font package (careprint.fetch), sets every text in Atkinson Hyperlegible, and turns anything
-WeasyPrint logs into a build error, because WeasyPrint otherwise carries on silently with missing images or fallback
-fonts. Every stylesheet is a static file under styles/ (the font family's @font-face sheet, base.css, the edition's,
-the paper size's), chosen here by name: no CSS is written in Python. Templates and stylesheets are looked up in the
-project's templates/ and styles/ first, then in the theme's (careprint.project.THEME), file by file.
+theme and the font files (careprint.fetch), sets text in the language's font families (careprint.fonts), and turns
+anything WeasyPrint logs into a build error, because WeasyPrint otherwise carries on silently with missing images or
+fallback fonts. Every stylesheet is a static file under styles/ (the font families' @font-face sheets, base.css, the
+edition's, the paper size's), chosen here by name: no CSS is written in Python. Templates and stylesheets are looked up
+in the project's templates/ and styles/ first, then in the theme's (careprint.project.THEME), file by file.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .actualtext import install as install_actual_text
 from .approval import state_of
 from .fetch import PROJECT_URL, make_fetcher, shown_url
 from .files import MiB, read_text
 from .fonts import font_stylesheet
+from .fonts import prepare as prepare_font
 from .locale import DEFAULT_LANGUAGE, Locale, load_locale
 from .model import URGENT_LEVELS, Clinic, Handout, Source
 from .project import PAPER_SIZES, Edition, Project
@@ -181,8 +183,12 @@ class Renderer:
         self.font_config = font_config or FontConfiguration()
         self.fetcher = make_fetcher(project.root)
         self.collector = LogCollector()
-        family = (locale or load_locale(DEFAULT_LANGUAGE)).font_family
-        names = (font_stylesheet(family), "base.css", f"{edition.name}.css", *extra_sheets, paper_stylesheet(paper))
+        stack = (locale or load_locale(DEFAULT_LANGUAGE)).font_stack
+        for family in stack:
+            prepare_font(family)  # a Chinese face is copied out of its collection once (careprint.fonts)
+        install_actual_text()  # Gurmukhi and other reordering scripts: the text layer is the text (actualtext.py)
+        names = (*map(font_stylesheet, stack), "base.css", f"{edition.name}.css", *extra_sheets,
+                 paper_stylesheet(paper))
         self.sheets = [read_text(project.style(name), 4 * MiB) for name in names]
 
     def _logging(self):

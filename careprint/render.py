@@ -79,9 +79,11 @@ def render_html(
     env: Environment,
     splits=None,
     packet_page: PacketPage | None = None,
+    **extra,
 ) -> str:
     """The handout as HTML; `splits` cuts warning levels too long for one page (careprint.paginate), and
-    `packet_page` numbers its pages through a discharge packet (careprint.packet)."""
+    `packet_page` numbers its pages through a discharge packet (careprint.packet). `extra` is what a format's own
+    template needs besides (the web edition's inline stylesheet, careprint.formats.html)."""
     from .paginate import chunks_of
     from .qr import online_link
 
@@ -102,6 +104,7 @@ def render_html(
         chunks_of=lambda level: chunks_of(level, splits),
         online=online_link(clinic, sources, handout.read_more, load_locale(handout.language)),
         packet_page=packet_page,
+        **extra,
     )
 
 

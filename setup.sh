@@ -30,6 +30,12 @@ ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || mis
 if [ "${1:-}" = "--test" ] && ! command -v pdftotext >/dev/null 2>&1; then
   missing+=(poppler-utils)
 fi
+# Web edition tests (tests/browser.py): a real browser, Debian's chromium (never `playwright install`), and npm for
+# axe-core (installed below with npm ci).
+if [ "${1:-}" = "--test" ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo_cmd=""
@@ -52,6 +58,8 @@ fi
 python3 -m venv .venv
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  # axe-core for the web edition's browser tests, at the version pinned in tests/browser/package-lock.json.
+  (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 fi

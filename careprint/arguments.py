@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .problems import UsageError
-from .project import ALL_EDITIONS, EDITIONS, PAPER_SIZES, Project, find_project
+from .project import ALL_EDITIONS, EDITIONS, PAPER_SIZES, PRINTED, Project, find_project
 
 
 def program() -> str:
@@ -86,7 +86,8 @@ def parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check PDFs that already exist (for example one sent by email)")
     verify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    verify.add_argument("--edition", choices=sorted(ALL_EDITIONS), default="plain-language",
+    verify.add_argument("--edition", choices=sorted(n for n, e in ALL_EDITIONS.items() if e.format == "pdf"),
+                        default="plain-language",
                         help="the edition whose minimum text size and page limit apply (default: plain-language)")
 
     schema = commands.add_parser("schema", help="write the JSON Schema for handout files")
@@ -96,7 +97,7 @@ def parser() -> argparse.ArgumentParser:
     for_handouts(packet, "the handouts, in the order to print")
     packet.add_argument("--out", type=Path, metavar="FILE.pdf",
                         help="the packet to write (default: the project's out/packets/, named after the handouts)")
-    packet.add_argument("--edition", choices=sorted(EDITIONS), default="large-print",
+    packet.add_argument("--edition", choices=sorted(PRINTED), default="large-print",
                         help="edition of the handouts (default: large-print)")
     packet.add_argument("--for", dest="patient_name", metavar="NAME",
                         help="the patient's name, printed on the cover only (never logged or saved elsewhere)")

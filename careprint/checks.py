@@ -11,6 +11,8 @@ whatever its stage, reports careprint.problems.Problem. The stages, in the order
   of real pairs; and what the renderer logged, pictures it could not use).
 - "pdf": the finished PDF, read back once (careprint.readback); `verify FILE` runs exactly these. A check that
   compares the PDF with its content gets the content as `expected`, which a PDF sent by email does not have.
+- "html": a web-edition page careprint made, read back once (careprint.webcheck): whole, every text, language,
+  nothing loaded from the network, headings and landmarks.
 
 Adding a check is one function in the module of its kind and one line here.
 """
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import check, contrast, layout, triage_pages, verify
+from . import check, contrast, layout, triage_pages, verify, webcheck
 from .library import Library, LoadedHandout
 from .load import key_path
 from .model import TriageLevel
@@ -32,7 +34,7 @@ from .readability import Readability, readability_report
 from .readback import ReadPdf
 from .translations import translation_problems
 
-Stage = Literal["content", "settings", "style", "layout", "pdf"]
+Stage = Literal["content", "settings", "style", "layout", "pdf", "html"]
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,11 @@ CHECKS: tuple[Check, ...] = (
     Check("pdf", "page numbers", verify.page_numbers),
     Check("pdf", "page count of a packet", verify.page_count),
     Check("pdf", "blank pages say so", verify.blank_pages),
+    Check("html", "whole", webcheck.whole),
+    Check("html", "every text on the page", webcheck.every_text),
+    Check("html", "language", webcheck.language),
+    Check("html", "nothing loaded", webcheck.self_contained),
+    Check("html", "headings and landmarks", webcheck.structure),
 )
 
 

@@ -110,7 +110,12 @@ class Edition:
 EDITIONS = {
     "plain-language": Edition("plain-language", min_glyph_pt=12.0, body_pt=14.0),
     "large-print": Edition("large-print", min_glyph_pt=18.0, body_pt=18.0),
+    # One self-contained page per handout for phones and screen readers (careprint.formats.html): no paper, no
+    # pages; its text is never smaller than the plain-language body size.
+    "web": Edition("web", min_glyph_pt=14.0, body_pt=14.0, template="web.html.j2", format="html"),
 }
+# The editions printed on paper: what a packet and `verify FILE` can take.
+PRINTED = {name: edition for name, edition in EDITIONS.items() if edition.format == "pdf"}
 
 # The quick-reference card for the fridge door: one page, the emergency and call-today signs alone, large print.
 # Not one of EDITIONS (the default build): built on request with `make_pdfs.py card` (careprint.pipeline.cards).

@@ -82,10 +82,12 @@ def render_html(
     splits=None,
     packet_page: PacketPage | None = None,
     translation=None,
+    **extra,
 ) -> str:
     """The handout as HTML; `splits` cuts warning levels too long for one page (careprint.paginate), and
     `packet_page` numbers its pages through a discharge packet (careprint.packet); `translation` is what the page says
-    about a translation (careprint.translation.TranslationNotes), None for a handout in its own language."""
+    about a translation (careprint.translation.TranslationNotes), None for a handout in its own language; `extra` is
+    what a format's own template needs besides (the web edition's inline stylesheet, careprint.formats.html)."""
     from .paginate import chunks_of
     from .qr import online_link
 
@@ -107,6 +109,7 @@ def render_html(
         online=online_link(clinic, sources, handout.read_more, load_locale(handout.language)),
         packet_page=packet_page,
         translation=translation,
+        **extra,
     )
 
 

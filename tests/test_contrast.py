@@ -104,8 +104,8 @@ BROKEN_STYLES = {
         "base.css", "--call-today: #7a3e00;", "--call-today: #c06000;", None,
         ["styles/base.css:{line}: section.triage-level.triage-call-today h3.triage-label span: text colour #c06000 "
          'on the page #ffffff has a contrast of 4.3:1, below the 7:1 that clear print needs (WCAG AAA): "Call your '
-         'care team within 24 hours" and N more in careprint\'s specimen handout (plain-language, large-print and '
-         "card editions); line found by searching the stylesheets for #c06000 (use a darker text colour)"]),
+         'care team within 24 hours" and N more in careprint\'s specimen handout (plain-language, large-print, web '
+         "and card editions); line found by searching the stylesheets for #c06000 (use a darker text colour)"]),
     "an inherited colour": (
         "base.css", None, ".contacts { color: #8a8a8a; }", ["large-print"],
         ["styles/base.css:{line}: section.contacts h2: text colour #8a8a8a on the page #ffffff has a contrast of "
@@ -116,8 +116,8 @@ BROKEN_STYLES = {
         "base.css", "--tint: #f2f2f2;", "--tint: #595959;", None,
         ["styles/base.css:{line}: section.key-messages h2: text colour #000000 on the background of "
          "section.key-messages #595959 has a contrast of 3.0:1, below the 7:1 that clear print needs (WCAG AAA): "
-         '"The most important things to know" and N more in careprint\'s specimen handout (plain-language and '
-         "large-print editions); line found by searching the stylesheets for #595959 (use a lighter background "
+         '"The most important things to know" and N more in careprint\'s specimen handout (plain-language, '
+         "large-print and web editions); line found by searching the stylesheets for #595959 (use a lighter background "
          "for that box)"]),
     "a triage symbol drawn in its text colour": (
         "base.css", None, ".triage-call-today .triage-icon { color: #aaaaaa; }", ["plain-language"],
@@ -197,7 +197,7 @@ def test_a_stylesheet_violation_stops_the_build_before_anything_is_written(proje
                              "--handout", "hypercalcemia"], cwd=project_copy, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 1
-    assert message.format(editions="plain-language and large-print editions") in map(counted,
+    assert message.format(editions="plain-language, large-print and web editions") in map(counted,
                                                                                     result.stderr.splitlines())
     assert re.fullmatch(r"build stopped before rendering: \d+ errors?, \d+ warnings?; nothing was written or replaced",
                         result.stderr.splitlines()[-1])
@@ -235,7 +235,7 @@ def test_two_triage_levels_with_the_same_symbol_shape_are_found(tmp_path):
 
 def test_a_triage_block_that_drops_the_word_label_is_found(tmp_path):
     project = styles_copy(tmp_path)
-    edit(project.templates / "blocks" / "triage.html.j2", "<span>{{ about.label }}", "<span>")
+    edit(project.templates / "blocks" / "triage.html.j2", ">{{ about.label }}", ">")
     problems = [str(p) for p in check_triage_cues(project)]
     assert problems == [
         f'templates/blocks/triage.html.j2: {level}: the triage block does not print the word label "{about["label"]}"'

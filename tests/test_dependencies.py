@@ -6,7 +6,7 @@ import pytest
 
 from careprint.project import ROOT
 
-TEST_ONLY = {"pdfplumber", "pypdf", "pdfua", "hypothesis", "zxingcpp", "pytest"}
+TEST_ONLY = {"pdfplumber", "pypdf", "pdfua", "hypothesis", "zxingcpp", "pytest", "playwright"}
 
 
 @pytest.mark.parametrize("module", sorted((ROOT / "careprint").glob("*.py")), ids=lambda p: p.name)

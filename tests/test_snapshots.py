@@ -20,7 +20,8 @@ from careprint.render import jinja_environment, render_html
 from .conftest import HANDOUT_IDS, TEST_CLINIC, TESTS
 
 SNAPSHOTS = TESTS / "snapshots"
-CASES = [(edition, handout) for edition in ("plain-language", "large-print") for handout in HANDOUT_IDS] + [
+# The web edition's page is snapshot without its inline stylesheet and fonts (web_css, careprint.formats.html).
+CASES = [(edition, handout) for edition in ("plain-language", "large-print", "web") for handout in HANDOUT_IDS] + [
     ("card", "hypercalcemia"), ("card", "spinal-cord-compression")]
 
 

@@ -1,4 +1,4 @@
-"""Output formats: what an edition is made as (PDF now; accessible HTML and braille next).
+"""Output formats: what an edition is made as (PDF, the web edition's HTML; braille next).
 
 Why this seam exists: the build around a format (plan, workers, manifest, atomic writes) is the same whatever it
 makes, so a format says only what is its own: its file extension, which project files its output depends on (for
@@ -55,9 +55,9 @@ class Format:
 
 
 def _registry() -> dict[str, Format]:
-    from . import pdf
+    from . import html, pdf
 
-    return {"pdf": pdf.PDF}
+    return {"pdf": pdf.PDF, "html": html.HTML}
 
 
 def format_named(name: str) -> Format:

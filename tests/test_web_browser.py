@@ -1,0 +1,81 @@
+"""The web edition in a real browser: headless Chromium with axe-core (tests/browser.py), one browser for the module.
+
+Every page careprint writes is checked: each handout with the fixture clinic (no numbers: lines to write on) and
+with the test clinic (numbers to dial, a logo, a web page), and the handout that uses every block type (a picture,
+write-in lines). axe-core finds no violation; at 320 CSS px (a phone, or 200% zoom on a small one) nothing
+scrolls sideways; and screenshots at phone and desktop width are written for a person to look at
+(CAREPRINT_SCREENSHOTS=DIR keeps them there).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from careprint.cli import main
+
+from . import browser
+from .conftest import HANDOUT_IDS, TEST_CLINIC, TESTS, inside, make_project
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    lacking = browser.missing()
+    if lacking:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser tests cannot run: {lacking}")
+        pytest.skip(lacking)
+    with browser.Browser() as opened:
+        yield opened
+        assert opened.fetched == [], "a page asked for something from the network"
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> list[Path]:
+    """Every web page careprint writes for the fixture content, with two clinics' settings, and the every-block
+    handout."""
+    made = []
+    for name, clinic in (("no-numbers", None), ("clinic", TEST_CLINIC)):
+        root = make_project(tmp_path_factory.mktemp(name) / "project")
+        if clinic:
+            shutil.copy(clinic, root / "clinic.yaml")
+        shutil.copy(TESTS / "fixtures" / "every-block" / "every-block.yaml", root / "handouts")
+        with inside(root):
+            assert main(["--edition", "web", "--quiet"]) == 0
+        made += sorted((root / "out" / "web").glob("*.html"))
+    assert len(made) == 2 * (len(HANDOUT_IDS) + 1)
+    return made
+
+
+def test_axe_core_finds_no_violation_on_any_page(chromium, pages):
+    found = {f"{page.parent.parent.parent.parent.name}/{page.name}": chromium.axe_violations(page) for page in pages}
+    assert not any(found.values()), "\n".join(f"{name}: {browser.report(v)}" for name, v in found.items() if v)
+
+
+def test_nothing_scrolls_sideways_at_320_css_px(chromium, pages):
+    assert {page.name: chromium.overflow_at(page, 320) for page in pages} == {page.name: 0 for page in pages}
+
+
+def test_a_page_that_is_too_wide_is_measured(chromium, tmp_path):
+    """The reflow test can fail: a box wider than the window is found."""
+    wide = tmp_path / "wide.html"
+    wide.write_text('<!DOCTYPE html><html lang="en"><title>w</title><body><div style="width: 500px">x</div></body>'
+                    "</html>")
+    assert chromium.overflow_at(wide, 320) > 100
+
+
+def test_screenshots_at_phone_and_desktop_width(chromium, pages, tmp_path):
+    from PIL import Image
+
+    folder = Path(os.environ.get("CAREPRINT_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page = next(p for p in pages if p.name == "hypercalcemia.html" and "clinic" in str(p))
+    for width in (320, 1280):
+        png = chromium.screenshot(page, folder / f"hypercalcemia-{width}.png", width)
+        with Image.open(png) as image:
+            assert image.width == width and image.height > 1000
+            # The page is drawn, not blank: the emergency box's dark red is on it.
+            assert (139, 0, 0) in {colour for _, colour in image.convert("RGB").getcolors(1 << 24)}

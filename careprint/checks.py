@@ -11,6 +11,7 @@ whatever its stage, reports careprint.problems.Problem. The stages, in the order
   of real pairs; and what the renderer logged, pictures it could not use).
 - "pdf": the finished PDF, read back once (careprint.readback); `verify FILE` runs exactly these. A check that
   compares the PDF with its content gets the content as `expected`, which a PDF sent by email does not have.
+- "brf": a braille-ready file, read back and translated back to print (careprint.formats.brf).
 
 Adding a check is one function in the module of its kind and one line here.
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import check, contrast, layout, triage_pages, verify
+from .formats import brf
 from .library import Library, LoadedHandout
 from .load import key_path
 from .model import TriageLevel
@@ -31,7 +33,7 @@ from .project import Edition, Project
 from .readability import Readability, readability_report
 from .readback import ReadPdf
 
-Stage = Literal["content", "settings", "style", "layout", "pdf"]
+Stage = Literal["content", "settings", "style", "layout", "pdf", "brf"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,17 @@ class PdfSubject:
     read: ReadPdf
     edition: Edition
     expected: Expected | None = None  # None: a PDF from elsewhere (verify FILE)
+
+
+@dataclass
+class BrfSubject:
+    """brf: a braille file careprint made, read back (careprint.braille.ReadBrf), each page's lines translated back
+    to print, what it must say, and the share of the handout's words found."""
+
+    read: Any
+    back: list[list[str]]
+    expected: Any  # careprint.formats.brf.BrfExpected
+    words_found_percent: float
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -175,6 +188,10 @@ CHECKS: tuple[Check, ...] = (
     Check("pdf", "page numbers", verify.page_numbers),
     Check("pdf", "page count of a packet", verify.page_count),
     Check("pdf", "blank pages say so", verify.blank_pages),
+    Check("brf", "lines, pages and page numbers", brf.page_format),
+    Check("brf", "the handout's words", brf.words_found),
+    Check("brf", "each warning level's label and action", brf.levels_in_order),
+    Check("brf", "emergency box on page 1", brf.emergency_first),
 )
 
 

@@ -110,6 +110,8 @@ class Edition:
 EDITIONS = {
     "plain-language": Edition("plain-language", min_glyph_pt=12.0, body_pt=14.0),
     "large-print": Edition("large-print", min_glyph_pt=18.0, body_pt=18.0),
+    # Braille-ready files (careprint.formats.brf): 40 cells by 25 lines, so no text size (0: does not apply).
+    "braille": Edition("braille", min_glyph_pt=0.0, body_pt=0.0, format="brf"),
 }
 
 # The quick-reference card for the fridge door: one page, the emergency and call-today signs alone, large print.

@@ -22,6 +22,10 @@ ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset.so' >/dev/null || missing+=(l
 if [ "${1:-}" = "--test" ] && ! ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1; then
   missing+=(fonts-dejavu-core)
 fi
+# Braille-ready files (careprint/formats/brf.py) are translated by liblouis: its lou_translate command (Debian's
+# liblouis-bin) and its tables (liblouis-data). liblouis is not on PyPI, so the system package manager installs it.
+command -v lou_translate >/dev/null 2>&1 || missing+=(liblouis-bin)
+[ -f /usr/share/liblouis/tables/en-ueb-g2.ctb ] || missing+=(liblouis-data)
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo_cmd=""

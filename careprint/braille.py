@@ -67,9 +67,10 @@ def translate(table: str, texts: list[str], backward: bool = False) -> list[str]
         raise BrailleError(f"{COMMAND} did not finish within {TIMEOUT_S} s") from None
     except OSError as error:
         raise BrailleError(f"{COMMAND} could not be run ({error.strerror or error}); {INSTALL}") from None
+    # A table that cannot be compiled is said on stderr, with exit status 0 and no output (liblouis 3.24).
     message = next((line for line in done.stderr.decode("utf-8", "replace").splitlines()
                     if "could not" in line or "Cannot" in line), "")
-    if done.returncode != 0:
+    if done.returncode != 0 or message:
         why = message or f"it stopped with exit status {done.returncode}"
         raise BrailleError(f"liblouis cannot translate with the table {table!r} ({why.strip()}); the table names "
                            "must be files in /usr/share/liblouis/tables (liblouis-data)", table=True)

@@ -15,6 +15,7 @@ words (Handout.texts(), case-folded, as the locale counts words) found in the br
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,12 +62,17 @@ def table_files(table: str) -> list[Path]:
     return sorted(found)
 
 
-def inputs(project, edition, paper: str) -> list[Path]:
-    """The liblouis tables every language's locale names (the locale files themselves are careprint's code)."""
-    from ..locale import LOCALE_DIR, load_locale
+TABLE_LINE = re.compile(r"^braille:[^\n]*\n(?:[ \t]+[^\n]*\n)*?[ \t]+table:[ \t]*[\"']?([A-Za-z0-9_.,-]+)", re.M)
 
-    tables = [load_locale(path.stem).braille for path in sorted(LOCALE_DIR.glob("*.yaml"))]
-    return sorted({path for braille in tables if braille for path in table_files(braille.table)})
+
+def inputs(project, edition, paper: str) -> list[Path]:
+    """The liblouis table files every locale names: a new liblouis-data makes the braille files again. Found in the
+    locale files' text, as planning must not parse YAML; the locale files themselves are hashed as careprint's own
+    words (careprint.plan.code_fingerprint)."""
+    locales = Path(__file__).resolve().parents[1] / "locales"  # careprint.locale.LOCALE_DIR, without pydantic
+    names = [match.group(1) for path in sorted(locales.glob("*.yaml"))
+             for match in TABLE_LINE.finditer(path.read_text(encoding="utf-8", errors="replace"))]
+    return sorted({path for name in names for path in table_files(name)})
 
 
 def summary(facts) -> str:
@@ -195,11 +201,16 @@ def words_found(subject):
                f"words (at least {MIN_WORDS_FOUND:g}% needed); not found: {', '.join(missing[:12])}")
 
 
-def _after(words: list[str], phrase: list[str], start: int) -> int:
-    """Where `phrase` ends in `words`, looking from `start`; -1 if it is not there."""
-    for at in range(start, len(words) - len(phrase) + 1):
-        if words[at:at + len(phrase)] == phrase:
-            return at + len(phrase)
+NEAR = 30  # words: a level's action must start this close after its label ("now" may come between, on page 1)
+
+
+def _after(words: list[str], label: list[str], action: list[str], start: int) -> int:
+    """Where the first `label` from `start` that `action` follows closely ends in `words`; -1 if there is none."""
+    for at in range(start, len(words) - len(label) + 1):
+        if words[at:at + len(label)] == label:
+            end = at + len(label)
+            if any(words[i:i + len(action)] == action for i in range(end, end + NEAR)):
+                return end
     return -1
 
 
@@ -211,21 +222,18 @@ def levels_in_order(subject):
     """Each warning level's label, then its action, in reading order, in the braille translated back."""
     words, at = _sequence(subject, [line for page in subject.back for line in page]), 0
     for number, (label, action) in enumerate(subject.expected.levels, start=1):
-        found = _after(words, _sequence(subject, [label]), at)
-        then = _after(words, _sequence(subject, [action]), found) if found >= 0 else -1
-        if then < 0:
+        at = _after(words, _sequence(subject, [label]), _sequence(subject, [action]), at)
+        if at < 0:
             yield (f"warning level {number}: the braille does not say {label!r} and then {action!r} (translated "
                    "back to print)")
             return
-        at = found
 
 
 def emergency_first(subject):
     """Page 1 says what to do in an emergency, as the printed handout's does."""
     label, action = subject.expected.emergency
     words = _sequence(subject, subject.back[0] if subject.back else [])
-    found = _after(words, _sequence(subject, [label]), 0)
-    if found < 0 or _after(words, _sequence(subject, [action]), found) < 0:
+    if _after(words, _sequence(subject, [label]), _sequence(subject, [action]), 0) < 0:
         yield f"page 1: the braille does not say {label!r} and then {action!r}"
 
 

@@ -36,6 +36,10 @@ if [ "${1:-}" = "--test" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
 fi
+# Braille-ready files (careprint/formats/brf.py) are translated by liblouis: its lou_translate command (Debian's
+# liblouis-bin) and its tables (liblouis-data). liblouis is not on PyPI, so the system package manager installs it.
+command -v lou_translate >/dev/null 2>&1 || missing+=(liblouis-bin)
+[ -f /usr/share/liblouis/tables/en-ueb-g2.ctb ] || missing+=(liblouis-data)
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo_cmd=""

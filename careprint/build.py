@@ -37,6 +37,7 @@ class Outcome:
     facts: PdfFacts | None = None
     resources: dict[str, str] = field(default_factory=dict)  # project files the output drew on -> sha256
     written: bool = False  # the file is on disk (it replaced the previous copy, if any)
+    skipped: str = ""  # why it is not made at all (a language with no braille table): said once, not a failure
 
     @property
     def ok(self) -> bool:
@@ -195,9 +196,9 @@ def build_outputs(
         try:
             for task, made in results:
                 outcome = Outcome(task.handout_id, task.edition, task.path, made.problems, made.facts,
-                                  made.resources)
+                                  made.resources, skipped=made.skipped)
                 outcomes.append(outcome)
-                if outcome.ok:
+                if outcome.ok and not outcome.skipped:
                     try:
                         output.replace(task.path, made.data, manifest_entry(library, task, made.data, outcome,
                                                                              paper))

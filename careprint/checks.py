@@ -13,6 +13,7 @@ whatever its stage, reports careprint.problems.Problem. The stages, in the order
   compares the PDF with its content gets the content as `expected`, which a PDF sent by email does not have.
 - "html": a web-edition page careprint made, read back once (careprint.webcheck): whole, every text, language,
   nothing loaded from the network, headings and landmarks.
+- "brf": a braille-ready file, read back and translated back to print (careprint.formats.brf).
 
 Adding a check is one function in the module of its kind and one line here.
 """
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import check, contrast, layout, triage_pages, verify, webcheck
+from .formats import brf
 from .library import Library, LoadedHandout
 from .load import key_path
 from .model import TriageLevel
@@ -34,7 +36,7 @@ from .readability import Readability, readability_report
 from .readback import ReadPdf
 from .translations import translation_problems
 
-Stage = Literal["content", "settings", "style", "layout", "pdf", "html"]
+Stage = Literal["content", "settings", "style", "layout", "pdf", "html", "brf"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,17 @@ class PdfSubject:
     read: ReadPdf
     edition: Edition
     expected: Expected | None = None  # None: a PDF from elsewhere (verify FILE)
+
+
+@dataclass
+class BrfSubject:
+    """brf: a braille file careprint made, read back (careprint.braille.ReadBrf), each page's lines translated back
+    to print, what it must say, and the share of the handout's words found."""
+
+    read: Any
+    back: list[list[str]]
+    expected: Any  # careprint.formats.brf.BrfExpected
+    words_found_percent: float
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -184,6 +197,10 @@ CHECKS: tuple[Check, ...] = (
     Check("html", "language", webcheck.language),
     Check("html", "nothing loaded", webcheck.self_contained),
     Check("html", "headings and landmarks", webcheck.structure),
+    Check("brf", "lines, pages and page numbers", brf.page_format),
+    Check("brf", "the handout's words", brf.words_found),
+    Check("brf", "each warning level's label and action", brf.levels_in_order),
+    Check("brf", "emergency box on page 1", brf.emergency_first),
 )
 
 

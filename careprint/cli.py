@@ -60,11 +60,15 @@ def run_build(args: argparse.Namespace) -> int:
     for path in result.removed:
         print(f"removed {args.out / path}: its handout file is gone, so it must not be printed any more")
     failed = [o for o in result.outcomes if not o.ok]
+    skipped = [o for o in result.outcomes if o.skipped and o.ok]
+    for reason in dict.fromkeys(o.skipped for o in skipped):  # once each, however many handouts it concerns
+        print(f"note: {reason}")
     from .plan import manifest_name
 
     unchanged = f" ({result.unchanged} up to date)" if result.unchanged else ""
     manifest = args.out / manifest_name(args.shard)
-    print(f"{len(result.outcomes) - len(failed)} of {result.todo} PDFs built in {args.out}/{unchanged}; "
+    print(f"{len(result.outcomes) - len(failed) - len(skipped)} of {result.todo - len(skipped)} files built in "
+          f"{args.out}/{unchanged}; "
           f"manifest: {manifest}")
     if result.stopped:
         print(f"build stopped: {result.stopped}", file=sys.stderr)
@@ -97,7 +101,7 @@ def _up_to_date(project: Project, args: argparse.Namespace, editions: list[str])
         return False  # the build sets the damaged manifest aside, and removes what a stopped build left
     if not nothing_to_do(tasks, read.entries, args.out, project.root, args.today or datetime.date.today()):
         return False
-    print(f"nothing to do: all {len(tasks)} PDFs in {args.out}/ are up to date (--force rebuilds them)")
+    print(f"nothing to do: all {len(tasks)} files in {args.out}/ are up to date (--force rebuilds them)")
     return True
 
 

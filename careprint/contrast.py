@@ -134,6 +134,8 @@ def check_contrast(project: Project, editions: list[str] | None = None) -> list[
     faults: dict[tuple, _Fault] = {}
     try:
         for name in editions or [*EDITIONS, CARD.name]:
+            if ALL_EDITIONS[name].format != "pdf":
+                continue  # a printed page's colours: other formats have none to measure here
             failed, findings = _measure(project, name, font_config)
             problems += failed
             if failed:

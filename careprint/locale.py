@@ -213,6 +213,25 @@ class PacketWords(_Strict):
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$"  # BCP 47, as careprint uses it: en, fr, zh-Hans, pa
 
 
+class Braille(_Strict):
+    """How the language is written in braille (careprint.formats.brf): the liblouis tables, the code's name, and
+    the few words only a braille file prints. A language without it gets no braille file."""
+
+    table: str = Field(pattern=r"^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$",
+                       description="liblouis tables, comma-separated, the display table first (ASCII braille)")
+    code: str = Field(min_length=1, description="the braille code as readers know it, e.g. UEB grade 2")
+    page_number: Words = Field(description="at the right of each page's last line, with {page} once")
+    write_in: Words = Field(min_length=1, description="after a phone label whose number is not given")
+    picture: Words = Field(min_length=1, description="before a picture's description")
+
+    @field_validator("page_number")
+    @classmethod
+    def _page_field(cls, value: str) -> str:
+        if re.findall(r"\{[^{}]*\}", value) != ["{page}"]:
+            raise ValueError("must hold {page} once, and no other {field}")
+        return value
+
+
 class Locale(_Strict):
     """One language's words, fonts and plain-language rules."""
 
@@ -227,6 +246,7 @@ class Locale(_Strict):
     triage: TriageLevels
     words: HandoutWords
     packet: PacketWords
+    braille: Braille | None = None  # None: no braille file for this language
 
     @model_validator(mode="before")
     @classmethod

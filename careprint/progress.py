@@ -31,14 +31,14 @@ class Reporter:
 
     def start(self, total: int, unchanged: int) -> None:
         if unchanged and not self.quiet:
-            print(f"{plural(unchanged, 'PDF is up to date and was', 'PDFs are up to date and were')} not rebuilt "
+            print(f"{plural(unchanged, 'file is up to date and was', 'files are up to date and were')} not rebuilt "
                   "(--force rebuilds them)")
         if self.interactive and not self.quiet and total:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             # No refresh thread: the bar is redrawn as each PDF finishes, which keeps forked workers safe.
-            self._progress = Progress(TextColumn("building PDFs"), BarColumn(), MofNCompleteColumn(),
+            self._progress = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
                                       TimeElapsedColumn(), auto_refresh=False, transient=True,
                                       console=Console(stderr=True))
             self._progress.start()
@@ -46,7 +46,9 @@ class Reporter:
 
     def done(self, outcome) -> None:
         target = self.out_dir / outcome.path
-        if outcome.ok:
+        if outcome.skipped:
+            pass  # not made, by design: the command says why once (cli.run_build)
+        elif outcome.ok:
             if not self.quiet and not self._progress:
                 print(ok_line(target, outcome.facts, ALL_EDITIONS[outcome.edition].format), flush=True)
         else:

@@ -113,6 +113,8 @@ EDITIONS = {
     # One self-contained page per handout for phones and screen readers (careprint.formats.html): no paper, no
     # pages; its text is never smaller than the plain-language body size.
     "web": Edition("web", min_glyph_pt=14.0, body_pt=14.0, template="web.html.j2", format="html"),
+    # Braille-ready files (careprint.formats.brf): 40 cells by 25 lines, so no text size (0: does not apply).
+    "braille": Edition("braille", min_glyph_pt=0.0, body_pt=0.0, format="brf"),
 }
 # The editions printed on paper: what a packet and `verify FILE` can take.
 PRINTED = {name: edition for name, edition in EDITIONS.items() if edition.format == "pdf"}

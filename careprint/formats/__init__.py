@@ -1,4 +1,4 @@
-"""Output formats: what an edition is made as (PDF, the web edition's HTML; braille next).
+"""Output formats: what an edition is made as (PDF, the web edition's HTML, braille-ready files).
 
 Why this seam exists: the build around a format (plan, workers, manifest, atomic writes) is the same whatever it
 makes, so a format says only what is its own: its file extension, which project files its output depends on (for
@@ -28,6 +28,7 @@ class Made:
     problems: list[Problem] = field(default_factory=list)
     facts: Any = None  # what the format measured (for a PDF: careprint.readback.PdfFacts)
     resources: dict[str, str] = field(default_factory=dict)  # project files it drew on -> sha256
+    skipped: str = ""  # why this output is not made at all (not a failure: a language with no braille table)
 
 
 class Maker(Protocol):
@@ -55,9 +56,9 @@ class Format:
 
 
 def _registry() -> dict[str, Format]:
-    from . import html, pdf
+    from . import brf, html, pdf
 
-    return {"pdf": pdf.PDF, "html": html.HTML}
+    return {"pdf": pdf.PDF, "html": html.HTML, "brf": brf.BRF}
 
 
 def format_named(name: str) -> Format:

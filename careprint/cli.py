@@ -109,20 +109,19 @@ def _up_to_date(project: Project, args: argparse.Namespace, editions: list[str])
 
 
 def run_merge_manifests(args: argparse.Namespace) -> int:
-    from .manifest import merge_manifests
-
-    if args.project is not None:  # not needed (the folder named is the one merged), but never ignored if wrong
-        find_project(args.project)
-    count, shards = merge_manifests(args.out, f"careprint {__version__}")
-    print(f"merged {shards} shard manifests: {count} PDFs listed in {args.out / 'manifest.json'}")
+    """Join the shards' manifests, then write the folder's catalogue page from the joined one."""
     from .catalogue import write_catalogue
-    from .manifest import load_manifest
+    from .manifest import load_manifest, merge_manifests
     from .write import output_lock
 
-    project = Project(root=find_project(args.project)) if args.project is not None else None
+    project = None  # the page is drawn by careprint's theme, or by the project's own, if it is named
+    if args.project is not None:  # not needed (the folder named is the one merged), but never ignored if wrong
+        project = Project(root=find_project(args.project))
+    count, shards = merge_manifests(args.out, f"careprint {__version__}")
     with output_lock(args.out):
         write_catalogue(project, args.out, load_manifest(args.out).entries, datetime.date.today(), _warn)
-    print(f"catalogue: {args.out / 'index.html'}")
+    print(f"merged {shards} shard manifests: {count} PDFs listed in {args.out / 'manifest.json'}; catalogue: "
+          f"{args.out / 'index.html'}")
     return 0
 
 

@@ -9,6 +9,7 @@ the build stops (Ctrl-C, kill -9, a full disk).
 
 from __future__ import annotations
 
+import datetime
 import errno
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)  # PDFs of handouts whose file is gone, taken out of the folder
     stopped: str = ""  # why the build stopped before making every PDF (a full disk, a read-only folder), if it did
     todo: int = 0  # PDFs this build set out to make
+    catalogue: list[str] = field(default_factory=list)  # the catalogue page and pictures written (careprint.catalogue)
 
     @property
     def written(self) -> list[str]:
@@ -79,6 +81,7 @@ def manifest_entry(library: Library, task: Task, data: bytes, outcome: Outcome, 
     return {
         "path": task.path,
         "handout": handout.id,
+        "title": handout.title,  # for the catalogue page (careprint.catalogue)
         "edition": task.edition,
         "language": handout.language,
         "version": handout.version,
@@ -165,12 +168,15 @@ def build_outputs(
     shard: Shard | None = None,
     start: Callable[[int, int], None] = lambda total, unchanged: None,
     warn: Callable[[str], None] = lambda message: None,
+    today: datetime.date | None = None,
 ) -> BuildResult:
     """Make, check and write the selected outputs whose inputs changed; one Outcome per output made or failed.
     The gates have run (careprint.pipeline.build, the way to call this).
 
     Stopped by Ctrl-C (KeyboardInterrupt), it stops the workers, leaves the manifest listing exactly the files on
-    disk, and re-raises with `written` (the paths of the files it wrote) set on the exception."""
+    disk, and re-raises with `written` (the paths of the files it wrote) set on the exception. A whole build (not a
+    shard) then brings the catalogue page (careprint.catalogue) up to date with the manifest, reviews overdue on
+    `today` (None: today's date) marked."""
     loaded = [item.path for item in library.handouts]
     tasks = plan(library.project, editions, paper, handout_ids, shard, files=loaded)
     outcomes: list[Outcome] = []
@@ -232,6 +238,12 @@ def build_outputs(
                     if output.remove(path):
                         result.removed.append(path)
                 output.save(final=True)
+                if shard is None:
+                    from .catalogue import write_catalogue
+
+                    listed = {key: entry for key, entry in output.entries.items() if managed_file(out_dir, key)}
+                    result.catalogue = write_catalogue(library.project, out_dir, listed,
+                                                       today or datetime.date.today(), warn)
             except OSError as error:
                 result.stopped = os_error_message(error, "update", error.filename or out_dir / name)
                 output.save_quietly()

@@ -67,9 +67,10 @@ def run_build(args: argparse.Namespace) -> int:
 
     unchanged = f" ({result.unchanged} up to date)" if result.unchanged else ""
     manifest = args.out / manifest_name(args.shard)
+    catalogue = "" if args.shard else f"; catalogue: {args.out / 'index.html'}"
     print(f"{len(result.outcomes) - len(failed) - len(skipped)} of {result.todo - len(skipped)} files built in "
           f"{args.out}/{unchanged}; "
-          f"manifest: {manifest}")
+          f"manifest: {manifest}{catalogue}")
     if result.stopped:
         print(f"build stopped: {result.stopped}", file=sys.stderr)
         print(f"{_written(result.written)} before it stopped; every PDF {manifest} lists is exactly the file on "
@@ -99,19 +100,32 @@ def _up_to_date(project: Project, args: argparse.Namespace, editions: list[str])
     read = load_manifest(args.out, manifest_name(args.shard))
     if read.damaged or clean_temporary_files(args.out, dry_run=True):
         return False  # the build sets the damaged manifest aside, and removes what a stopped build left
-    if not nothing_to_do(tasks, read.entries, args.out, project.root, args.today or datetime.date.today()):
+    today = args.today or datetime.date.today()
+    if not nothing_to_do(tasks, read.entries, args.out, project.root, today):
         return False
+    if args.shard is None:
+        from .catalogue import is_current
+
+        if not is_current(project, args.out, read.entries, today):
+            return False  # the build brings the catalogue page up to date, and makes no PDF
     print(f"nothing to do: all {len(tasks)} files in {args.out}/ are up to date (--force rebuilds them)")
     return True
 
 
 def run_merge_manifests(args: argparse.Namespace) -> int:
-    from .manifest import merge_manifests
+    """Join the shards' manifests, then write the folder's catalogue page from the joined one."""
+    from .catalogue import write_catalogue
+    from .manifest import load_manifest, merge_manifests
+    from .write import output_lock
 
+    project = None  # the page is drawn by careprint's theme, or by the project's own, if it is named
     if args.project is not None:  # not needed (the folder named is the one merged), but never ignored if wrong
-        find_project(args.project)
+        project = Project(root=find_project(args.project))
     count, shards = merge_manifests(args.out, f"careprint {__version__}")
-    print(f"merged {shards} shard manifests: {count} PDFs listed in {args.out / 'manifest.json'}")
+    with output_lock(args.out):
+        write_catalogue(project, args.out, load_manifest(args.out).entries, datetime.date.today(), _warn)
+    print(f"merged {shards} shard manifests: {count} PDFs listed in {args.out / 'manifest.json'}; catalogue: "
+          f"{args.out / 'index.html'}")
     return 0
 
 

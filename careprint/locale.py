@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .catalogue_words import CatalogueWords
 from .fonts import font_files
 from .problems import ContentError, Problem
 
@@ -247,6 +248,7 @@ class Locale(_Strict):
     words: HandoutWords
     packet: PacketWords
     braille: Braille | None = None  # None: no braille file for this language
+    catalogue: CatalogueWords | None = None  # the staff page's words: the default language's file has them
 
     @model_validator(mode="before")
     @classmethod

@@ -118,7 +118,14 @@ def entry_problem(entry: object) -> str | None:
             return f"'{key}' is missing"
         if not valid(entry[key]):
             return f"'{key}' has a bad value ({_shown(entry[key], 40)})"
+    for key, valid in OPTIONAL.items():  # added later: a manifest written before them is still read
+        if key in entry and not valid(entry[key]):
+            return f"'{key}' has a bad value ({_shown(entry[key], 40)})"
     return None
+
+
+# Values a build writes that older manifests lack: checked when there, never required.
+OPTIONAL = {"title": lambda v: _is_text(v, 1024)}
 
 
 @dataclass

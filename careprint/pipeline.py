@@ -95,7 +95,7 @@ def build(library: Library, out_dir: Path, editions: list[str], handout_ids: lis
     shard, start, warn)."""
     gate(library, handout_ids, editions, rules, report)
     machine_notes(report)
-    return build_outputs(library, out_dir, editions, handout_ids, paper, echo, **making)
+    return build_outputs(library, out_dir, editions, handout_ids, paper, echo, today=rules.date, **making)
 
 
 def cards(library: Library, out_dir: Path, handout_ids: list[str], paper: str = "letter",

@@ -108,7 +108,8 @@ def test_shards_split_the_catalogue_stably_and_merge_into_one_manifest(content, 
     assert build(content, out, "--shard", "2/2") == 0
     capsys.readouterr()
     assert main(["merge-manifests", str(out)]) == 0
-    assert capsys.readouterr().out == f"merged 2 shard manifests: 9 PDFs listed in {out / 'manifest.json'}\n"
+    assert capsys.readouterr().out == f"merged 2 shard manifests: 12 PDFs listed in {out / 'manifest.json'}; " \
+                                      f"catalogue: {out / 'index.html'}\n"
     assert build(content, tmp_path / "whole", "--jobs", "1") == 0
     assert hashes(out) == hashes(tmp_path / "whole")
     merged = json.loads((out / "manifest.json").read_text())["pdfs"]

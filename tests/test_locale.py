@@ -123,6 +123,8 @@ def test_the_packet_page_words_surround_the_number_with_the_total_filled_in(tmp_
     (lambda data: data["packet"].update(page_number="Packet page {page}"), "packet.page_number"),
     (lambda data: data["packet"].update(page_number="{page} of {total} ({pages})"), "packet.page_number"),
     (lambda data: data["fonts"].update(Latin="Comic Sans"), ""),
+    (lambda data: data["catalogue"].update(heading="Extra"), "catalogue.heading"),
+    (lambda data: data["catalogue"]["columns"].pop("status"), "catalogue"),
 ])
 def test_a_locale_mistake_names_the_file_and_key(tmp_path, change, key):
     folder = _locale_copy(tmp_path, change)

@@ -16,7 +16,8 @@ from . import Format, Made
 def inputs(project, edition, paper: str) -> list[Path]:
     """Every template (a block partial may be used by any edition), the edition's stylesheets, the paper's and the
     fonts', each the file a render reads: the project's own, else the theme's."""
-    templates = [project.template(name) for name in project.theme_names("templates")]
+    templates = [project.template(name) for name in project.theme_names("templates")
+                 if name != "catalogue.html.j2"]  # the staff page's (careprint.catalogue), never in a PDF
     sheets = ["base.css", f"{edition.name}.css", f"paper/{paper}.css", *project.theme_names("styles", "fonts/*.css")]
     return templates + [project.style(name) for name in sheets]
 

@@ -2,7 +2,7 @@
 
 Every page careprint writes is checked: each handout with the fixture clinic (no numbers: lines to write on) and
 with the test clinic (numbers to dial, a logo, a web page), and the handout that uses every block type (a picture,
-write-in lines). axe-core finds no violation; at 320 CSS px (a phone, or 200% zoom on a small one) nothing
+write-in lines). axe-core finds no violation; no text is under 14 pt; at 320 CSS px (a phone, or 200% zoom) nothing
 scrolls sideways; and screenshots at phone and desktop width are written for a person to look at
 (CAREPRINT_SCREENSHOTS=DIR keeps them there).
 """
@@ -57,6 +57,12 @@ def test_axe_core_finds_no_violation_on_any_page(chromium, pages):
 
 def test_nothing_scrolls_sideways_at_320_css_px(chromium, pages):
     assert {page.name: chromium.overflow_at(page, 320) for page in pages} == {page.name: 0 for page in pages}
+
+
+def test_no_text_is_smaller_than_the_plain_language_body_size(chromium, pages):
+    body_px = 14 * 96 / 72  # 14 pt, at the browser's usual 16 px text
+    assert {page.name: chromium.smallest_text_px(page) >= body_px - 0.1 for page in pages} == {
+        page.name: True for page in pages}
 
 
 def test_a_page_that_is_too_wide_is_measured(chromium, tmp_path):

@@ -22,6 +22,14 @@ ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset.so' >/dev/null || missing+=(l
 if [ "${1:-}" = "--test" ] && ! ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1; then
   missing+=(fonts-dejavu-core)
 fi
+# Fonts for every script careprint prints (careprint/fonts.py): Noto Sans (Vietnamese), Noto Sans Gurmukhi (Punjabi)
+# and Noto Naskh Arabic (Farsi) from fonts-noto-core; Noto Sans CJK SC and TC (Chinese) from fonts-noto-cjk. The
+# tests also read PDFs with poppler's pdftotext, which honours /ActualText (tests/test_scripts.py).
+ls /usr/share/fonts/truetype/noto/NotoSansGurmukhi-Regular.ttf >/dev/null 2>&1 || missing+=(fonts-noto-core)
+ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+if [ "${1:-}" = "--test" ] && ! command -v pdftotext >/dev/null 2>&1; then
+  missing+=(poppler-utils)
+fi
 # Web edition tests (tests/browser.py): a real browser, Debian's chromium (never `playwright install`), and npm for
 # axe-core (installed below with npm ci).
 if [ "${1:-}" = "--test" ]; then

@@ -28,7 +28,7 @@ import yaml
 from . import approval
 from .checks import content_gate
 from .files import read_file
-from .fonts import FONT_FAMILY, missing_characters
+from .fonts import families_shown, missing_characters
 from .library import Library
 from .load import MAX_FILE_BYTES, _compose
 from .model import Handout, Review
@@ -44,6 +44,7 @@ class Approval:
     by: str
     on: datetime.date
     next_review: datetime.date | None = None  # None: keep the handout's own
+    language: str | None = None  # a translation's: its translator's check, recorded in the translation's file
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Refused(CareprintError):
     """The approval was not recorded: the problems say why, and the file was not changed."""
 
 
-def check_request(request: Approval, today: datetime.date) -> None:
+def check_request(request: Approval, today: datetime.date, language: str = "en") -> None:
     """The approver's name is one printable line the font has; the date is not in the future."""
     by = request.by
     if not by.strip():
@@ -80,10 +81,11 @@ def check_request(request: Approval, today: datetime.date) -> None:
         raise UsageError(f"--by is longer than {MAX_NAME} characters; give the approver's name alone")
     if any(not ch.isprintable() for ch in by):
         raise UsageError("--by contains a line break or a control character; type the name on one line")
-    missing = missing_characters(by)
+    missing = missing_characters(by, language)
     if missing:
-        raise UsageError(f"--by has characters the font {FONT_FAMILY} cannot print ({''.join(missing)}); the name is "
-                         "printed on the handout, so type it with letters the font has")
+        raise UsageError(f"--by has characters the font {families_shown(language)} cannot print "
+                         f"({''.join(missing)}); the name is printed on the handout, so type it with letters the "
+                         "font has")
     if request.on > today:
         raise UsageError(f"--on {request.on} is in the future (today is {today}); give the date the handout was "
                          "approved")
@@ -94,22 +96,26 @@ def check_request(request: Approval, today: datetime.date) -> None:
 
 def approve(library: Library, request: Approval, today: datetime.date) -> Approved:
     """Record the approval in the handout's file, or raise Refused (or UsageError) and change nothing."""
-    check_request(request, today)
-    item = library.by_id[request.handout_id]
+    item = library.item(request.handout_id, request.language) if request.handout_id in library.by_id else None
+    check_request(request, today, item.handout.language if item else "en")  # the name prints in its language
+    item = library.item(request.handout_id, request.language)
+    translation = getattr(item, "translation", None)
     # The old review record is being replaced, so its own findings (an old date, a changed text) do not count.
     found = [p for p in content_gate(library, [request.handout_id], today)
-             if not (p.file == item.shown and p.key.startswith("review"))]
+             if p.file == item.shown or not translation]
+    found = [p for p in found if not (p.file == item.shown and p.key.startswith("review"))]
     errors = [p for p in found if p.severity == "error"]
     if errors:
         raise Refused(errors + [Problem(item.shown, None, "", (
             f"not approved: {request.handout_id} has {plural(len(errors), 'content error', 'content errors')} "
             "(above); fix them, run check, then approve it again; the file was not changed"))])
-    next_review = request.next_review or item.handout.review.next_review
+    review_of = translation.translation if translation else item.handout
+    next_review = request.next_review or review_of.review.next_review
     if next_review <= request.on:
         raise Refused([Problem(item.shown, item.line_of("review", "next_review"), "review.next_review",
                                f"not approved: next_review {next_review} is not after the approval date {request.on}",
                                "give the date of the next review with --next-review YYYY-MM-DD")])
-    printed = item.handout._printed_fingerprint
+    printed = review_of._printed_fingerprint
     path = Path(os.path.realpath(item.path))  # a handout reached through a link: the file itself is edited
     raw = read_file(path, MAX_FILE_BYTES)
     values = {"status": "approved", "approved_by": json.dumps(request.by, ensure_ascii=False),
@@ -117,15 +123,34 @@ def approve(library: Library, request: Approval, today: datetime.date) -> Approv
     if request.next_review:
         values["next_review"] = request.next_review.isoformat()
     edited = _encode(set_review(_decode(raw), values), raw)
-    _read_back(edited, item.shown, library, item.handout,
-               Review(status="approved", approved_by=request.by, approved_on=request.on, fingerprint=printed,
-                      next_review=next_review))
+    expected = Review(status="approved", approved_by=request.by, approved_on=request.on, fingerprint=printed,
+                      next_review=next_review)
+    if translation:
+        _read_back_translation(edited, item.shown, translation.translation, expected)
+    else:
+        _read_back(edited, item.shown, library, item.handout, expected)
     if read_file(path, MAX_FILE_BYTES) != raw:
         raise Refused(f"{item.shown} changed while it was being approved; nothing was written: run approve again")
     from .write import write_atomic
 
     write_atomic(path, edited)
     return Approved(request, item.shown, item.handout.version, printed, next_review, found)
+
+
+def _read_back_translation(edited: bytes, shown: str, loaded, expected: Review) -> None:
+    """The edited translation holds the same pairs as the one loaded, with exactly the approval asked for."""
+    from .translation import Translation, translation_fingerprint
+
+    try:
+        translation = Translation.model_validate(_compose(_decode(edited), shown).data)
+    except (ContentError, ValueError) as error:
+        raise CareprintError(f"careprint could not write the approval into {shown} safely ({error}); the file was "
+                             "not changed: write the review: block by hand, or report this") from None
+    if translation_fingerprint(translation) != loaded._printed_fingerprint:
+        raise Refused(f"{shown} changed while it was being approved; nothing was written: run approve again")
+    if translation.review != expected:
+        raise CareprintError(f"careprint could not write the approval into {shown} safely; the file was not "
+                             "changed: write the review: block by hand, or report this")
 
 
 def _decode(raw: bytes) -> str:

@@ -119,8 +119,21 @@ def parser() -> argparse.ArgumentParser:
     approve.add_argument("--on", required=True, type=_date, metavar="YYYY-MM-DD", help="the date it was approved")
     approve.add_argument("--next-review", type=_date, metavar="YYYY-MM-DD",
                          help="the date of the next review (default: keep the handout's next_review)")
+    approve.add_argument("--language", metavar="TAG", help="record a qualified medical translator's check of the "
+                         "handout's translation into TAG (translations/TAG/HANDOUT_ID.yaml), not the English text")
     content_options(approve)
     approve.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+
+    translate = commands.add_parser(
+        "translate", help="start or update a handout's translation file, and record which English it translates",
+        description="Write translations/TAG/HANDOUT_ID.yaml with every text the English handout prints, each "
+                    "paired with its translation (a new or changed English text gets an empty one to fill in). When "
+                    "every text is translated, it records which English text the translation matches: a later change "
+                    "to the English makes the translation 'out of date'.")
+    translate.add_argument("handout_id", metavar="HANDOUT_ID", help="the English handout")
+    translate.add_argument("--language", required=True, metavar="TAG",
+                           help="the language to translate into (a BCP 47 tag: fr, zh-Hans, zh-Hant, pa, fa, vi)")
+    content_options(translate)
 
     listing = commands.add_parser("list", help="every handout with its version, review status and next review")
     content_options(listing)
@@ -168,6 +181,17 @@ def rules_of(args: argparse.Namespace):
     from .pipeline import Gate
 
     return Gate(args.today, args.strict, args.release)
+
+
+def check_language(library, handout_id: str, language: str | None) -> None:
+    """A --language names one of the handout's translations."""
+    if language is None:
+        return
+    have = [item.language for item in library.translations_of(handout_id)]
+    if language not in have:
+        raise UsageError(f"{handout_id} has no translation into {language!r} (translations/{language}/{handout_id}"
+                         f".yaml); it has: {', '.join(have) or 'none'}. Start one with: careprint translate "
+                         f"{handout_id} --language {language}")
 
 
 def check_ids(library, ids: list[str]) -> None:

@@ -60,8 +60,20 @@ class BuildResult:
 STOPPING_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.ENOMEM}
 
 
+def translation_facts(item) -> dict:
+    """A translation's own state, for staff (the catalogue, careprint list): its review and whether it is current."""
+    loaded = getattr(item, "translation", None)
+    if loaded is None:
+        return {}
+    from .translation import changes
+
+    return {"translation_status": state_of(loaded.translation),
+            "translation_current": not changes(item.english.handout, loaded.translation).out_of_date}
+
+
 def manifest_entry(library: Library, task: Task, data: bytes, outcome: Outcome, paper: str) -> dict:
-    handout = library.by_id[task.handout_id].handout
+    item = library.item(task.handout_id, task.language, ALL_EDITIONS[task.edition].bilingual)
+    handout = item.handout
     facts = format_named(ALL_EDITIONS[task.edition].format).manifest_facts(outcome.facts)
     return {
         "path": task.path,
@@ -70,12 +82,13 @@ def manifest_entry(library: Library, task: Task, data: bytes, outcome: Outcome, 
         "language": handout.language,
         "version": handout.version,
         "review_status": state_of(handout),  # draft, approved, or (not the approved text) changed or unconfirmed
+        **translation_facts(item),
         "next_review": handout.review.next_review.isoformat(),
         "paper": paper,
         **facts,
         "sha256": sha256(data),
         "inputs": task.input_hash,
-        "source": source_name(library.project.root, task.handout_file),
+        "source": source_name(library.project.root, task.source_file),
         "resources": outcome.resources,
     }
 

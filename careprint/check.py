@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .fonts import FONT_FAMILY, character_advice, describe_character, missing_characters
+from .fonts import character_advice, describe_character, families_shown, missing_characters
 from .load import key_path
 from .problems import Problem
 from .readability import rules_of
@@ -68,9 +68,9 @@ def _excerpt(text: str, words: int = 8) -> str:
 def sentence_problems(subject) -> list[Problem]:
     """No sentence longer than the language's limit, in any printed text."""
     item, sentences = subject.item, subject.readability.all_sentences
-    limit = rules_of(item.handout.language).max_sentence_words
+    limit, unit = rules_of(item.handout.language).max_sentence, rules_of(item.handout.language).unit
     return [
-        Problem(item.shown, s.line, key_path(s.loc), f"sentence has {s.words} words (limit {limit})",
+        Problem(item.shown, s.line, key_path(s.loc), f"sentence has {s.words} {unit} (limit {limit})",
                 f"shorten it or split it in two: \"{_excerpt(s.text)}\"")
         for s in sentences if s.words > limit
     ]
@@ -94,23 +94,27 @@ def readability_problems(subject) -> list[Problem]:
     return problems
 
 
-def _phrase(words: str) -> re.Pattern:
-    """A whole-word, case-insensitive pattern for a word or phrase; any white space between its words."""
-    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words.split())) + r"(?!\w)", re.IGNORECASE)
+def _phrase(words: str, whole_words: bool = True) -> re.Pattern:
+    """A whole-word, case-insensitive pattern for a word or phrase; any white space between its words. In a
+    language written without spaces (Chinese: rules `unit: characters`) a word has no boundary to look for."""
+    body = r"\s+".join(map(re.escape, words.split()))
+    return re.compile(r"(?<!\w)" + body + r"(?!\w)" if whole_words else body, re.IGNORECASE)
 
 
 def glossary_problems(subject) -> list[Problem]:
     """Where a glossary term is first used, the same item must say what it means in plain words."""
-    item, terms = subject.item, subject.library.glossary.terms
+    item = subject.item
+    terms = subject.library.glossary_for(item.handout.language).terms
     problems = []
     texts = list(item.handout.texts())
+    whole = rules_of(item.handout.language).unit == "words"
     for term in terms:
-        forms = [_phrase(form) for form in term.forms]
+        forms = [_phrase(form, whole) for form in term.forms]
         for loc, _kind, text in texts:
             match = min((m for m in (f.search(text) for f in forms) if m), key=lambda m: m.start(), default=None)
             if match is None:
                 continue
-            if not _phrase(term.plain).search(text):
+            if not _phrase(term.plain, whole).search(text):
                 used = match.group(0)
                 named = f"\"{used}\"" if used.lower() == term.term.lower() else f"\"{used}\" ({term.term})"
                 problems.append(Problem(
@@ -124,8 +128,10 @@ def glossary_problems(subject) -> list[Problem]:
 
 def format_problems(subject) -> list[Problem]:
     """Clear-print rules: no capitals for emphasis, no italics, no underline, numbers as digits, no percentages."""
-    item, acronyms = subject.item, set(subject.library.glossary.acronyms)
+    item = subject.item
+    acronyms = set(subject.library.glossary_for(item.handout.language).acronyms)
     problems = []
+    english = item.handout.language.split("-")[0] == "en"
     for loc, _kind, text in item.handout.texts():
         line, key = item.line_of(*loc), key_path(loc)
 
@@ -143,7 +149,7 @@ def format_problems(subject) -> list[Problem]:
         for pattern in ITALICS:
             for match in pattern.finditer(text):
                 report(f"italics (\"{match.group(0)}\") are not allowed", "clear print uses no italics; remove it")
-        for match in NUMBER_WORD.finditer(text):
+        for match in NUMBER_WORD.finditer(text) if english else ():  # the number words are English ones
             report(f"number \"{match.group(0)}\" is written as a word",
                    f"write numbers as digits: {NUMBER_WORDS[match.group(0).lower()]}")
         for match in PERCENTAGE.finditer(text):
@@ -189,18 +195,20 @@ def registry_problems(subject) -> list[Problem]:
     return problems
 
 
-def _glyph_problem(file: str, line: int | None, key: str, ch: str) -> Problem:
+def _glyph_problem(file: str, line: int | None, key: str, ch: str, language: str = "en") -> Problem:
+    fonts = families_shown(language)  # the language's fonts (its locale's `fonts`)
     return Problem(file, line, key,
-                   f"{describe_character(ch)} is not in the font {FONT_FAMILY}, so it cannot be printed (it would "
-                   "come out in another font, or as an empty box)", character_advice(ch))
+                   f"{describe_character(ch)} is not in the font {fonts}, so it cannot be printed (it would "
+                   "come out in another font, or as an empty box)", character_advice(ch, fonts))
 
 
 def glyph_problems(subject) -> list[Problem]:
     """Every printed character must be one the handout font has: a fallback font fails verification later, far
     from the line that caused it."""
     item = subject.item
-    return [_glyph_problem(item.shown, item.line_of(*loc), key_path(loc), ch)
-            for loc, _kind, text in item.handout.texts() for ch in missing_characters(text)]
+    language = item.handout.language
+    return [_glyph_problem(item.shown, item.line_of(*loc), key_path(loc), ch, language)
+            for loc, _kind, text in item.handout.texts() for ch in missing_characters(text, language)]
 
 
 def settings_glyph_problems(subject) -> list[Problem]:
@@ -238,6 +246,8 @@ def review_problems(subject) -> list[Problem]:
     from .approval import CHANGED, UNCONFIRMED, state_of
 
     item, today, release = subject.item, subject.today, subject.release
+    if getattr(item, "translation", None):
+        return []  # the English handout's review is said on the English handout; the translation's own: translations
     handout = item.handout
     review = handout.review
     state = state_of(handout)

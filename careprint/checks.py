@@ -32,6 +32,7 @@ from .problems import Problem, as_problem
 from .project import Edition, Project
 from .readability import Readability, readability_report
 from .readback import ReadPdf
+from .translations import translation_problems
 
 Stage = Literal["content", "settings", "style", "layout", "pdf", "html"]
 
@@ -159,6 +160,7 @@ CHECKS: tuple[Check, ...] = (
     Check("content", "sources named", check.source_problems),
     Check("content", "characters the font has", check.glyph_problems),
     Check("content", "review", check.review_problems),
+    Check("content", "translation", translation_problems),
     Check("settings", "source details", check.registry_problems),
     Check("settings", "characters the font has", check.settings_glyph_problems),
     Check("style", "colour contrast", lambda s: contrast.check_contrast(s.project, s.editions)),
@@ -203,7 +205,7 @@ def content_gate(library: Library, handout_ids: list[str] | None, today: datetim
     """The content and settings checks of the selected handouts (none named: all), errors and warnings, in file and
     line order. `report` is readability_report() of those handouts when the caller has it already; `for_patient`:
     they are printed for one patient (a packet, a card)."""
-    items = [item for item in library.handouts if not handout_ids or item.handout.id in handout_ids]
+    items = library.every_item(handout_ids)
     report = report if report is not None else readability_report(items)
     measured = {entry.file: entry for entry in report}
     problems: list[Problem] = []

@@ -18,7 +18,7 @@ from . import __version__, arguments
 from .arguments import parser, program
 from .commands import print_problems as _print_problems
 from .commands import report as _report
-from .commands import run_approve, run_check, run_list, run_new, run_schema
+from .commands import run_approve, run_check, run_list, run_new, run_schema, run_translate
 from .problems import CareprintError, GateStopped, UsageError
 from .project import ALL_EDITIONS, EDITIONS, Project, find_project, output_folder, packet_path
 from .setup_help import missing_module
@@ -233,7 +233,7 @@ def _unknown_command(word: str) -> int:
 # The one registry of commands: its names are the subcommands arguments.parser() defines, in the same order.
 RUNNERS = {"build": run_build, "check": run_check, "verify": run_verify, "schema": run_schema,
            "packet": run_packet, "card": run_card, "merge-manifests": run_merge_manifests, "new": run_new,
-           "approve": run_approve, "list": run_list}
+           "approve": run_approve, "list": run_list, "translate": run_translate}
 COMMANDS = tuple(RUNNERS)
 
 

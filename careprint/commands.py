@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import re
 import sys
 
 from . import arguments
@@ -106,11 +107,35 @@ def run_approve(args: argparse.Namespace) -> int:
         print("not approved: the handouts could not be loaded (above); no file was changed", file=sys.stderr)
         return error.exit_code
     arguments.check_ids(library, [args.handout_id])
-    done = approve(library, Approval(args.handout_id, args.by, args.on, args.next_review),
+    arguments.check_language(library, args.handout_id, args.language)
+    done = approve(library, Approval(args.handout_id, args.by, args.on, args.next_review, args.language),
                    args.today or datetime.date.today())
     for problem in done.warnings:
         report(problem)
     print("\n".join(done.lines()))
+    return 0
+
+
+def run_translate(args: argparse.Namespace) -> int:
+    """Start or update a translation file (careprint.translate), and record which English it translates."""
+    from . import pipeline
+    from .locale import LANGUAGE_TAG
+    from .problems import ContentError, UsageError
+    from .translate import translate
+
+    if not re.fullmatch(LANGUAGE_TAG, args.language or ""):
+        raise UsageError(f"--language {args.language!r} is not a language tag careprint knows the form of; write it "
+                         "like fr, vi, pa, fa, zh-Hans or zh-Hant")
+    try:
+        library = pipeline.load(arguments.project_of(args))
+    except ContentError as error:
+        print_problems(error)
+        print("nothing was written: the handouts could not be loaded (above)", file=sys.stderr)
+        return error.exit_code
+    arguments.check_ids(library, [args.handout_id])
+    if library.by_id[args.handout_id].handout.language == args.language:
+        raise UsageError(f"{args.handout_id} is written in {args.language}; translate it into another language")
+    print("\n".join(translate(library, args.handout_id, args.language).lines()))
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -16,10 +16,13 @@ from . import approval
 from .blocks import TriageBlock
 from .files import describe_os_error, is_regular_file, kind_of, real_path
 from .load import _Document, key_path, load_model
+from .locale import available_languages, use_project_locales
 from .model import Clinic, Glossary, Handout, SignList, SignLists, Source, SourceRegistry, resolve_triage
 from .plan import handout_files
 from .problems import ContentError, Problem
 from .project import Project
+from .translation import LoadedTranslation
+from .translations import bilingual_item, load_translations, translated_item
 
 
 @dataclass
@@ -44,6 +47,8 @@ class Library:
     sources_doc: _Document  # its line numbers, for messages about a source
     clinic_file: str = ""  # the clinic settings' path as shown to the user
     clinic_doc: _Document | None = None  # their line numbers (None when there is no settings file)
+    translations: list[LoadedTranslation] = field(default_factory=list)  # translations/<language>/<id>.yaml
+    glossaries: dict[str, Glossary] = field(default_factory=dict)  # each translation language's own glossary
 
     def sources_of(self, handout: Handout) -> list[Source]:
         return [self.sources[s] for s in handout.sources if s in self.sources]
@@ -51,6 +56,43 @@ class Library:
     @cached_property
     def by_id(self) -> dict[str, LoadedHandout]:
         return {item.handout.id: item for item in self.handouts}
+
+    def translations_of(self, handout_id: str) -> list[LoadedTranslation]:
+        return [item for item in self.translations if item.handout_id == handout_id]
+
+    def item(self, handout_id: str, language: str | None = None, bilingual: bool = False):
+        """The handout in its own language (None, or its language), or in a translation's: a TranslatedHandout,
+        made once and kept; `bilingual`: with the English beside each text (the bilingual edition)."""
+        english = self.by_id[handout_id]
+        if language is None or language == english.handout.language:
+            return english
+        if bilingual:
+            key = (handout_id, language, "bilingual")
+            if key not in self._translated:
+                self._translated[key] = bilingual_item(self.item(handout_id, language))
+            return self._translated[key]
+        key = (handout_id, language)
+        if key not in self._translated:
+            loaded = next(item for item in self.translations
+                          if item.handout_id == handout_id and item.language == language)
+            self._translated[key] = translated_item(english, loaded)
+        return self._translated[key]
+
+    def every_item(self, handout_ids: list[str] | None = None) -> list:
+        """The selected handouts (none named: all), each followed by its translations: what the content gate checks."""
+        return [each for item in self.handouts if not handout_ids or item.handout.id in handout_ids
+                for each in [item, *(self.item(item.handout.id, t.language) for t in self.translations_of(
+                    item.handout.id))]]
+
+    def glossary_for(self, language: str) -> Glossary:
+        """The glossary a handout in `language` is checked with: the project's (reference/glossary.yaml) for the
+        handouts' own language, a translation language's own (translations/<language>/glossary.yaml) otherwise."""
+        return self.glossaries.get(language, Glossary(terms=[], acronyms=self.glossary.acronyms)) \
+            if any(item.language == language for item in self.translations) else self.glossary
+
+    @cached_property
+    def _translated(self) -> dict:
+        return {}
 
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".svg")
@@ -95,6 +137,7 @@ def image_problems(item: LoadedHandout, root: Path) -> list[Problem]:
 def load_library(project: Project) -> Library:
     """Load and cross-check every file; raise one ContentError listing every problem found."""
     problems: list[Problem] = []
+    use_project_locales(project.translations)
 
     def attempt(path: Path, model):
         try:
@@ -165,6 +208,11 @@ def load_library(project: Project) -> Library:
                                     f"id '{handout.id}' does not match the file name '{item.path.name}'",
                                     f"rename the file to {handout.id}.yaml or change the id"))
         problems.extend(image_problems(item, project.root))
+        if handout.language not in available_languages():
+            problems.append(Problem(item.shown, item.line_of("language"), "language",
+                                    f"careprint has no words for the language '{handout.language}'",
+                                    f"use one of {', '.join(available_languages())}, or add "
+                                    f"translations/{handout.language}/locale.yaml"))
         if handout.read_more and handout.read_more not in handout.sources:
             problems.append(Problem(item.shown, item.line_of("read_more"), "read_more",
                                     f"read_more names '{handout.read_more}', which is not one of this handout's "
@@ -176,13 +224,14 @@ def load_library(project: Project) -> Library:
                     problems.append(Problem(item.shown, item.line_of("sources", index), f"sources[{index}]",
                                             f"source '{source_id}' is not in {project.shown(project.sources)}",
                                             "add it to the source registry or fix the id"))
+    translations, glossaries = load_translations(project, handouts, attempt, problems)
     if problems:
         raise ContentError(problems)
     for item in handouts:  # each measured as written, for its approval (careprint.approval), then resolved
         printed = approval.fingerprint(item.handout, sign_lists, sources, project.root)
         item.handout = approval.stamp(resolve_triage(item.handout, sign_lists), printed)
     return Library(project, handouts, sources, glossary[0], clinic, project.shown(project.sources), registry[1],
-                   project.shown(project.clinic), clinic_doc)
+                   project.shown(project.clinic), clinic_doc, translations, glossaries)
 
 
 def _load_sign_lists(project: Project, handouts: list[LoadedHandout], attempt,

@@ -59,9 +59,13 @@ class Readability(_Strict):
 
 
 class PlainLanguage(_Strict):
+    """How a sentence is measured in this language: in words (English, French, Punjabi...) or in characters
+    (Chinese, written without spaces), and the longest a plain-language sentence may be."""
+
+    unit: Literal["words", "characters"] = "words"
     sentence_break: str = Field(min_length=1, description="regex: where one sentence ends and the next begins")
-    word: str = Field(min_length=1, description="regex: one word as a reader counts it")
-    max_sentence_words: int = Field(ge=1)
+    word: str = Field(min_length=1, description="regex: one unit as a reader counts it (a word, or a character)")
+    max_sentence: int = Field(ge=1, description="the most units (words or characters) a sentence may have")
     readability: Readability
 
     @field_validator("sentence_break", "word")
@@ -107,6 +111,17 @@ class HandoutWords(_Strict):
     card_title: Words
     symbol_alt: Words
     author: Words
+    translation_draft: Words = Field(min_length=1, description="every page of a translation not yet approved")
+    translation_out_of_date: Words = Field(min_length=1, description="every page of a translation whose English "
+                                           "text changed since it was translated")
+    translation_approved: Words = Field(min_length=1, description="who checked the translation, and when")
+    translated_from: Words = Field(min_length=1, description="which English version the translation is from")
+    translation_draft_label: Words = Field(min_length=1, description="page 1's top line for a draft translation: "
+                                           "a few words (the full sentence follows the emergency box)")
+    translation_out_of_date_label: Words = Field(min_length=1, description="page 1's top line for an out-of-date "
+                                                 "translation: a few words")
+    english_column: Words = Field(min_length=1, description="the heading over the English side of the bilingual "
+                                  "edition")
     status_approved: Words
     status_draft: Words
     status_changed: Words
@@ -119,6 +134,8 @@ class HandoutWords(_Strict):
     approval_changed: Words
     approval_unconfirmed: Words
     page_number: Words = Field(description="the footer's page count, with {page} and {pages} in this order")
+    full_stop: Words = Field(default=".", description="what ends a sentence careprint puts together (Chinese: 。)")
+    sentence_gap: Words = Field(default=" ", description="between two sentences (Chinese: nothing)")
     phone_labels: PhoneLabels
     qr_about_clinic: Words
     qr_about_unnamed: Words
@@ -130,6 +147,26 @@ class HandoutWords(_Strict):
         if not re.fullmatch(r"[^{}]*\{page\}[^{}]*\{pages\}[^{}]*", value):
             raise ValueError("must hold {page} and then {pages}, once each, and no other {field}")
         return value
+
+    @field_validator("signs_ref")
+    @classmethod
+    def _page_field(cls, value: str) -> str:
+        if not re.fullmatch(r"[^{}]*\{page\}[^{}]*", value):
+            raise ValueError("must hold {page} once (where the page number goes), and no other {field}")
+        return value
+
+    @property
+    def signs_ref_parts(self) -> tuple[str, str]:
+        """The words before and after the page the warning signs start on (the stylesheet prints the number)."""
+        before, after = self.signs_ref.split("{page}")
+        return before, after
+
+    def sentences(self, parts: list[str]) -> str:
+        """Short pieces put together as sentences, each ended the language's way: "A. B." or "甲。乙。"."""
+        from markupsafe import Markup, escape
+
+        # Markup, so that a part already in HTML (the bilingual edition's pairs) stays HTML and any other is escaped.
+        return Markup(escape(self.sentence_gap)).join(escape(part) + self.full_stop for part in parts)
 
     @property
     def page_number_parts(self) -> tuple[str, str, str]:
@@ -176,10 +213,16 @@ class PacketWords(_Strict):
         return before.format(total=total), after.format(total=total)
 
 
+LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$"  # BCP 47, as careprint uses it: en, fr, zh-Hans, pa
+
+
 class Locale(_Strict):
     """One language's words, fonts and plain-language rules."""
 
-    language: Literal["en"]
+    language: str = Field(pattern=LANGUAGE_TAG, description="BCP 47 tag: en, fr, zh-Hans, zh-Hant, pa, fa, vi")
+    name: str = Field(min_length=1, description="the language's name for itself: English, Français, 繁體中文")
+    english_name: str = Field(min_length=1, description="its name in English, for staff: French")
+    direction: Literal["ltr", "rtl"] = "ltr"
     script: str = Field(min_length=1, description="the script the language is written in, e.g. Latin")
     fonts: dict[str, str] = Field(description="script -> font family")
     emergency_number: str = Field(min_length=1)
@@ -205,12 +248,20 @@ class Locale(_Strict):
     def _font_for_script(self) -> Locale:
         if self.script not in self.fonts:
             raise ValueError(f"fonts has no family for the script {self.script}")
-        font_files(self.fonts[self.script])  # a family careprint has no files for is an error here, not at render
+        for family in self.fonts.values():  # a family careprint has no files for is an error here, not at render
+            font_files(family)
         return self
 
     @property
     def font_family(self) -> str:
+        """The family of the language's own script."""
         return self.fonts[self.script]
+
+    @property
+    def font_stack(self) -> tuple[str, ...]:
+        """Every family the language's text is set in, its own script's first, then the others as the file lists
+        them (e.g. Latin, for digits, 911 and English source titles): the page's font-family, in this order."""
+        return tuple(dict.fromkeys([self.font_family, *self.fonts.values()]))
 
     # The words for each approval state (careprint.approval.state_of: draft, approved, changed, unconfirmed).
 
@@ -236,31 +287,55 @@ class Locale(_Strict):
         return "" if state == "approved" else getattr(self.packet, f"contents_{state}")
 
 
+# A project's own languages: translations/<tag>/locale.yaml, registered when its library is loaded
+# (careprint.library), so a clinic adds a language with files alone. careprint's own come from LOCALE_DIR.
+_PROJECT_LOCALES: dict[str, Path] = {}
+
+
+def use_project_locales(translations: Path) -> None:
+    """Make the locale files of a project's translations/<tag>/locale.yaml known (a project's file wins over
+    careprint's own for the same language: a clinic may reword careprint's words)."""
+    _PROJECT_LOCALES.clear()
+    if translations.is_dir():
+        for path in sorted(translations.glob("*/locale.yaml")):
+            _PROJECT_LOCALES[path.parent.name] = path
+
+
+def available_languages() -> list[str]:
+    """Every language careprint has words for: its own locale files and the project's."""
+    return sorted({p.stem for p in LOCALE_DIR.glob("*.yaml")} | set(_PROJECT_LOCALES))
+
+
 def known_language(tag: str) -> str | None:
-    """The language careprint has words for that a tag such as 'en' or 'en-CA' names, or None. Only the primary
-    subtag is used, and only a locale file careprint ships: a PDF's /Lang never names a file to read."""
-    primary = tag.split("-")[0].lower() if isinstance(tag, str) else ""
-    return primary if primary.isalpha() and primary in {p.stem for p in LOCALE_DIR.glob("*.yaml")} else None
+    """The language careprint has words for that a tag such as 'en', 'en-CA' or 'zh-Hant' names, or None: the
+    whole tag if there is a locale for it, else its primary subtag. Only a known locale's name is returned: a PDF's
+    /Lang never names a file to read."""
+    if not isinstance(tag, str):
+        return None
+    known = {language.lower(): language for language in available_languages()}
+    return known.get(tag.lower()) or known.get(tag.split("-")[0].lower())
 
 
 def locale_file(language: str, folder: Path | None = None) -> Path:
+    if folder is None and language in _PROJECT_LOCALES:
+        return _PROJECT_LOCALES[language]
     return (folder or LOCALE_DIR) / f"{language}.yaml"
 
 
 def load_locale(language: str, folder: Path | None = None) -> Locale:
     """The locale of `language`, read once; a missing or wrong file is a ContentError naming the file and key."""
-    return _load(language, folder or LOCALE_DIR)
+    return _load(language, locale_file(language, folder))
 
 
 @cache
-def _load(language: str, folder: Path) -> Locale:
+def _load(language: str, path: Path) -> Locale:
     from .load import load_model
 
-    path = locale_file(language, folder)
-    shown = f"careprint/locales/{path.name}" if folder == LOCALE_DIR else str(path)
+    shown = f"careprint/locales/{path.name}" if path.parent == LOCALE_DIR else str(path)
     if not path.is_file():
         raise ContentError([Problem(shown, None, "", f"there is no locale file for the language {language!r}",
-                                    "add one, copied from careprint/locales/en.yaml, with every word translated")])
+                                    f"add translations/{language}/locale.yaml to the project, copied from "
+                                    "careprint/locales/en.yaml, with every word translated")])
     locale, _ = load_model(path, Locale, shown)
     if locale.language != language:  # it is every page's lang attribute (templates/base.html.j2)
         raise ContentError([Problem(shown, None, "language", f"the file says language {locale.language!r}, but it "

@@ -27,7 +27,9 @@ from .write import file_sha256, output_lock, sha256, write_atomic
 MANIFEST_NAME = "manifest.json"
 MAX_MANIFEST_BYTES = 64 * MiB
 IDENTIFIER = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-OUTPUT_PATH = re.compile(rf"(?P<edition>{IDENTIFIER})/(?P<id>{IDENTIFIER})(?P<extension>\.[a-z0-9]+)")
+LANGUAGE = r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?"  # careprint.locale.LANGUAGE_TAG
+OUTPUT_PATH = re.compile(rf"(?P<edition>{IDENTIFIER})/(?P<id>{IDENTIFIER})(?:\.(?P<language>{LANGUAGE}))?"
+                         rf"(?P<extension>\.[a-z0-9]+)")
 HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -92,16 +94,19 @@ def entry_problem(entry: object) -> str | None:
     problem = path_problem(entry.get("path"))
     if problem:
         return problem
-    edition, handout_id = entry["path"].rsplit(".", 1)[0].split("/")
+    match = OUTPUT_PATH.fullmatch(entry["path"])  # large-print/hypercalcemia.fr.pdf: a translation
+    edition, handout_id, language = match.group("edition", "id", "language")
     checks = {
         "handout": lambda v: v == handout_id,
+        **({"translation_status": lambda v: _is_text(v, 64), "translation_current": lambda v: isinstance(v, bool)}
+           if language else {}),
         "edition": lambda v: v == edition,
         "sha256": _is_digest,
         "inputs": _is_digest,
         "next_review": _is_date,
         "source": _is_text,
         "resources": _is_resources,
-        "language": lambda v: _is_text(v, 64),
+        "language": lambda v: _is_text(v, 64) and (not language or v == language),
         "version": lambda v: _is_text(v, 64),
         "review_status": lambda v: _is_text(v, 64),
         "paper": lambda v: _is_text(v, 64),

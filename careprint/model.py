@@ -28,6 +28,7 @@ from .fields import (
     StrictModel,
     Text,
 )
+from .locale import LANGUAGE_TAG
 from .triage import TRIAGE_LEVEL_NAMES, URGENT_LEVELS, Include, SignList, TriageLevel
 from .triage import SignGroup as SignGroup  # re-exported: other modules import the triage names from here
 from .triage import SignLists as SignLists
@@ -72,7 +73,9 @@ class Handout(StrictModel):
     id: Identifier
     title: ShortText
     subtitle: ShortText | None = None
-    language: Literal["en"] = Field(description="BCP 47 language tag; only English is supported so far")
+    language: Annotated[str, Field(pattern=LANGUAGE_TAG)] = Field(
+        description="BCP 47 language tag (en, fr, zh-Hans, zh-Hant, pa, fa, vi): a language careprint has a locale "
+                    "file for (careprint/locales/, or the project's translations/<tag>/locale.yaml)")
     audience: ShortText
     version: Annotated[str, Field(pattern=VERSION_FORM)]
     sources: list[Identifier] = Field(default_factory=list)
@@ -173,6 +176,14 @@ class Phone(StrictModel):
 
     number: PhoneNumber | None = None
     label: ShortText
+    _key: str | None = PrivateAttr(default=None)  # day, after_hours or emergency (set by Phones)
+
+    def printed_label(self, locale) -> str:
+        """The label in the page's language: a label the clinic left to careprint (the default) is the locale's; one
+        the clinic wrote is printed as written."""
+        if self._key and self.label == default_phone_label(self._key):
+            return getattr(locale.words.phone_labels, self._key)
+        return self.label
 
 
 class Phones(StrictModel):
@@ -203,6 +214,12 @@ class Phones(StrictModel):
             else:  # the short form: just the number, or null
                 expanded[key] = {"number": value, "label": label}
         return expanded
+
+    @model_validator(mode="after")
+    def _keys(self) -> Phones:
+        for key in PHONE_KEYS:
+            getattr(self, key)._key = key
+        return self
 
 
 class Clinic(StrictModel):

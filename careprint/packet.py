@@ -28,7 +28,7 @@ from pathlib import Path
 from .approval import state_of
 from .checks import LaidOutSubject, run_checks
 from .files import os_error_message
-from .fonts import FONT_FAMILY, missing_characters
+from .fonts import families_shown, missing_characters
 from .formats.pdf import check_pdf, expected_of
 from .library import Library, LoadedHandout
 from .locale import Locale, load_locale
@@ -51,8 +51,9 @@ class Patient:
     appointment: str | None = field(default=None, repr=False)
 
 
-def check_patient(patient: Patient) -> None:
-    """Refuse details that cannot be printed on one line; the message never repeats what was typed."""
+def check_patient(patient: Patient, language: str | None = None) -> None:
+    """Refuse details that cannot be printed on one line; the message never repeats what was typed. Before the
+    packet's language is known (None), a character none of careprint's fonts has is refused."""
     for option, value in (("--for", patient.name), ("--appointment", patient.appointment)):
         if value is None:
             continue
@@ -62,12 +63,13 @@ def check_patient(patient: Patient) -> None:
             raise UsageError(f"{option} is longer than {MAX_DETAIL_CHARS} characters; shorten it")
         if any(not ch.isprintable() for ch in value):
             raise UsageError(f"{option} contains a line break or a control character; type it on one line")
-        missing = missing_characters(value)
+        missing = missing_characters(value, language)
         if missing:  # the value is never repeated: only the first character's code, and the kind of characters
             what = "the patient name given with --for" if option == "--for" else \
                 "the appointment given with --appointment"
             raise UsageError(
-                f"{what} has {plural(len(missing), 'character', 'characters')} the font {FONT_FAMILY} cannot print "
+                f"{what} has {plural(len(missing), 'character', 'characters')} the font "
+                f"{families_shown(language)} cannot print "
                 f"({_kind_of_characters(missing)}, the first U+{ord(missing[0]):04X}); type it with letters the font "
                 f"has (for a name, without those accents or marks), or leave {option} out and write it on the cover "
                 "by hand")
@@ -159,8 +161,8 @@ def build_packet(
 ) -> PacketOutcome:
     """Render, verify and (only if every check passes) write one packet; returns what was found."""
     patient = patient or Patient()
-    check_patient(patient)
     items = [library.by_id[handout_id] for handout_id in handout_ids]
+    check_patient(patient, items[0].handout.language)
     outcome = PacketOutcome(out_path, list(handout_ids))
     locale = load_locale(items[0].handout.language)
     renderer = Renderer(library.project, edition, paper, extra_sheets=("packet.css",), locale=locale)

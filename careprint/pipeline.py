@@ -71,7 +71,7 @@ class CheckResult:
 
 def check(library: Library, rules: Gate = Gate()) -> CheckResult:
     """The gates alone, for every handout and edition, with the readability report authors read."""
-    measured = readability_report(library.handouts)
+    measured = readability_report(library.every_item())
     try:
         problems = gate(library, None, None, rules, readability=measured)
     except GateStopped as stopped:

@@ -20,9 +20,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .files import MiB, read_file, real_path
-from .fonts import FONT_DIR, FONT_FILES
+from .fonts import FAMILIES
 from .formats import all_formats, format_named
 from .project import ALL_EDITIONS, PACKAGE, THEME, Project, theme_file
+from .translations import translation_files
 from .write import file_sha256
 
 MAX_INPUT_BYTES = 64 * MiB  # any one input file; the stage that reads it properly says what is wrong with it
@@ -39,11 +40,20 @@ class Task:
     edition: str
     input_hash: str
     extension: str = ".pdf"  # the edition's format's
+    language: str | None = None  # a translation's language; None: the handout's own
+    translation_file: Path | None = None  # translations/<language>/<handout id>.yaml
 
     @property
     def path(self) -> str:
-        """Where the output goes, relative to the output folder."""
-        return f"{self.edition}/{self.handout_id}{self.extension}"
+        """Where the output goes, relative to the output folder: a translation's beside the handout's, with its
+        language before the extension (large-print/hypercalcemia.fr.pdf)."""
+        language = f".{self.language}" if self.language else ""
+        return f"{self.edition}/{self.handout_id}{language}{self.extension}"
+
+    @property
+    def source_file(self) -> Path:
+        """The file the output is made from: the translation's, or the handout's."""
+        return self.translation_file or self.handout_file
 
 
 def handout_files(folder: Path) -> list[Path]:
@@ -110,7 +120,11 @@ def code_fingerprint() -> str:
     _hash_files(digest, PACKAGE_DIR.glob("locales/*.yaml"), PACKAGE_DIR)
     for name in sorted({name for each in all_formats() for name in each.libraries}):
         digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
-    _hash_files(digest, [FONT_DIR / name for name in FONT_FILES.values()], FONT_DIR)
+    for family in FAMILIES.values():  # every family's files: a font change rebuilds
+        if family.collection:  # a 20 MB Chinese collection: its size and date (hashing it costs 0.3 s a build)
+            digest.update(f"{family.name}\0{family.folder.name}\0".encode())  # named after both (fonts.py)
+        else:
+            _hash_files(digest, family.originals(), family.folder)
     return digest.hexdigest()
 
 
@@ -131,13 +145,35 @@ def plan(project: Project, editions: list[str], paper: str, handout_ids: list[st
     """Every PDF this build is responsible for, in a stable order."""
     files = [f for f in (files if files is not None else handout_files(project.handouts))
              if (not handout_ids or f.stem in handout_ids) and in_shard(f.stem, shard)]
+    translated = {}  # handout id -> its translation files
+    for path in translation_files(project):
+        translated.setdefault(path.stem, []).append(path)
     tasks = []
     for edition in editions:
         shared = shared_fingerprint(project, edition, paper).encode()
         for path in files:
-            digest = hashlib.sha256(shared + b"\0" + _input_bytes(path)).hexdigest()
-            tasks.append(Task(path.stem, path, edition, digest, ALL_EDITIONS[edition].extension))
-    return sorted(tasks, key=lambda t: (t.handout_id, t.edition))
+            own = _input_bytes(path)
+            digest = hashlib.sha256(shared + b"\0" + own).hexdigest()
+            if not ALL_EDITIONS[edition].bilingual:  # the bilingual edition is made of translations only
+                tasks.append(Task(path.stem, path, edition, digest, ALL_EDITIONS[edition].extension))
+            for translation in translated.get(path.stem, []):
+                language = translation.parent.name
+                digest = hashlib.sha256(shared + b"\0" + own + b"\0" + language.encode() + b"\0" +
+                                        _language_bytes(project, translation)).hexdigest()
+                tasks.append(Task(path.stem, path, edition, digest, ALL_EDITIONS[edition].extension, language,
+                                  translation))
+    return sorted(tasks, key=lambda t: (t.handout_id, t.language or "", t.edition))
+
+
+def _language_bytes(project: Project, translation: Path) -> bytes:
+    """A translation's file, and its language's words and glossary (the project's own, if it has them)."""
+    from .locale import locale_file
+
+    folder = translation.parent
+    parts = [_input_bytes(translation), _input_bytes(folder / "glossary.yaml"), _input_bytes(folder / "locale.yaml")]
+    shipped = locale_file(folder.name, PACKAGE_DIR / "locales")
+    parts.append(_input_bytes(shipped) if shipped.exists() else b"")
+    return b"\0".join(parts)
 
 
 def is_up_to_date(task: Task, manifest: dict[str, dict], out_dir: Path, root: Path) -> bool:

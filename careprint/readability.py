@@ -52,14 +52,15 @@ def _as_measured(sentence: str) -> str:
     return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
 
 
-def fk_grade(sentences: list[str]) -> float | None:
-    if not sentences:
+def fk_grade(sentences: list[str], rules: PlainLanguage | None = None) -> float | None:
+    """Flesch-Kincaid grade, where the language's rules use it (English: validated there; none elsewhere)."""
+    if not sentences or (rules is not None and rules.readability.flesch_kincaid is None):
         return None
     return round(_stats.flesch_kincaid_grade(" ".join(_as_measured(s) for s in sentences)), 1)
 
 
-def smog_grade(sentences: list[str]) -> float | None:
-    if len(sentences) < SMOG_MIN_SENTENCES:
+def smog_grade(sentences: list[str], rules: PlainLanguage | None = None) -> float | None:
+    if len(sentences) < SMOG_MIN_SENTENCES or (rules is not None and rules.readability.smog is None):
         return None
     return round(_stats.smog_index(" ".join(_as_measured(s) for s in sentences)), 1)
 
@@ -104,11 +105,14 @@ class Readability:
     worst: list[Sentence]  # the hardest prose sentences, hardest first
     longest: Sentence | None  # the longest sentence anywhere in the handout
     all_sentences: list[Sentence] = field(default_factory=list, repr=False)
+    language: str = DEFAULT_LANGUAGE
 
     def as_dict(self) -> dict:
         return {
             "handout": self.handout,
             "file": self.file,
+            "language": self.language,
+            "rules": rules_applied(self.language),
             **{k: v for k, v in self.overall.as_dict().items() if k not in ("name", "key", "line")},
             "longest_sentence": self.longest.as_dict() if self.longest else None,
             "sections": [s.as_dict() for s in self.sections],
@@ -123,15 +127,16 @@ def sentences_of(item: LoadedHandout) -> list[Sentence]:
     for loc, kind, text in item.handout.texts():
         line = item.line_of(*loc)
         for sentence in split_sentences(text, rules):
-            grade = fk_grade([sentence]) if kind == "paragraph" else None
+            grade = fk_grade([sentence], rules) if kind == "paragraph" else None
             found.append(Sentence(sentence, count_words(sentence, rules), loc, line, kind, grade))
     return found
 
 
 def _score(name: str, loc: tuple, item: LoadedHandout, prose: list[Sentence]) -> Score:
     texts = [s.text for s in prose]
+    rules = rules_of(item.handout.language)
     return Score(name, key_path(loc), item.line_of(*loc), len(texts), sum(s.words for s in prose),
-                 fk_grade(texts), smog_grade(texts))
+                 fk_grade(texts, rules), smog_grade(texts, rules))
 
 
 def readability(item: LoadedHandout) -> Readability:
@@ -142,10 +147,11 @@ def readability(item: LoadedHandout) -> Readability:
     for index, section in enumerate(item.handout.sections):
         mine = [s for s in prose if s.loc[:2] == ("sections", index)]
         sections.append(_score(section.heading, ("sections", index), item, mine))
-    worst = sorted(prose, key=lambda s: (-(s.grade or 0.0), -s.words))[:WORST_SHOWN]
+    graded = [s for s in prose if s.grade is not None]  # none where the language has no formula
+    worst = sorted(graded, key=lambda s: (-(s.grade or 0.0), -s.words))[:WORST_SHOWN]
     longest = max(sentences, key=lambda s: s.words, default=None)
     return Readability(item.handout.id, item.shown, _score(item.handout.id, ("sections",), item, prose),
-                       sections, worst, longest, sentences)
+                       sections, worst, longest, sentences, item.handout.language)
 
 
 def readability_report(items: Iterable[LoadedHandout]) -> list[Readability]:
@@ -153,29 +159,39 @@ def readability_report(items: Iterable[LoadedHandout]) -> list[Readability]:
     return [readability(item) for item in items]
 
 
+def rules_applied(language: str) -> str:
+    """Which plain-language rules apply to a language, in words: the report says so for every handout."""
+    rules = rules_of(language)
+    formulas = [f"{name} at most {limit:g}" for name, limit in (("Flesch-Kincaid grade",
+                rules.readability.flesch_kincaid), ("SMOG", rules.readability.smog)) if limit is not None]
+    measured = ", ".join(formulas) if formulas else "no readability formula (none is validated for this language)"
+    return (f"{load_locale(language).english_name}: sentences of at most {rules.max_sentence} {rules.unit}, "
+            f"medical words explained from its glossary, {measured}")
+
+
 def format_readability(report: list[Readability]) -> list[str]:
-    """The report as text lines: per handout, per section, and the sentences to rewrite first."""
+    """The report as text lines: per handout, which rules applied, per section, and the sentences to rewrite first."""
 
     def grade(value: float | None) -> str:
         return "  -" if value is None else f"{value:4.1f}"
 
-    rules = rules_of()
-    limits = [f"{name} {limit:g}" for name, limit in (("Flesch-Kincaid grade", rules.readability.flesch_kincaid),
-                                                       ("SMOG", rules.readability.smog)) if limit is not None]
-    lines = [f"Readability of paragraph prose (limits: {', '.join(limits)}, "
-             f"{rules.max_sentence_words} words a sentence; - means too little prose to measure)"]
+    lines = ["Readability of paragraph prose (- means too little prose to measure, or no formula for the language)"]
+    for language in dict.fromkeys(entry.language for entry in report):
+        lines.append(f"  rules for {rules_applied(language)}")
     for entry in report:
         overall = entry.overall
+        unit = rules_of(entry.language).unit
         average = overall.words / overall.sentences if overall.sentences else 0.0
-        longest = f", longest sentence {entry.longest.words} words" if entry.longest else ""
+        longest = f", longest sentence {entry.longest.words} {unit}" if entry.longest else ""
         lines.append(f"{entry.file}: {entry.handout}: FK {grade(overall.fk).strip()}, "
                      f"SMOG {grade(overall.smog).strip()} "
-                     f"({overall.sentences} sentences, {average:.1f} words a sentence{longest})")
+                     f"({overall.sentences} sentences, {average:.1f} {unit} a sentence{longest})")
         for section in entry.sections:
             lines.append(f"    FK {grade(section.fk)}  SMOG {grade(section.smog)}  {section.sentences:2d} sentences  "
                          f"{section.name}")
         if entry.worst:
             lines.append("  hardest sentences (rewrite these first):")
             for s in entry.worst:
-                lines.append(f"    {entry.file}:{s.line}: FK {s.grade:.1f}, {s.words} words: \"{s.text}\"")
+                grade_shown = f"FK {s.grade:.1f}, " if s.grade is not None else ""
+                lines.append(f"    {entry.file}:{s.line}: {grade_shown}{s.words} {unit}: \"{s.text}\"")
     return lines

@@ -1,11 +1,11 @@
 """Turn a validated handout into HTML (Jinja2) and then into PDF bytes (WeasyPrint).
 
 Rendering is the only stage that touches WeasyPrint. It reads nothing but the project's own files, careprint's
-theme and the font package (careprint.fetch), sets every text in Atkinson Hyperlegible, and turns anything
-WeasyPrint logs into a build error, because WeasyPrint otherwise carries on silently with missing images or fallback
-fonts. Every stylesheet is a static file under styles/ (the font family's @font-face sheet, base.css, the edition's,
-the paper size's), chosen here by name: no CSS is written in Python. Templates and stylesheets are looked up in the
-project's templates/ and styles/ first, then in the theme's (careprint.project.THEME), file by file.
+theme and the font files (careprint.fetch), sets text in the language's font families (careprint.fonts), and turns
+anything WeasyPrint logs into a build error, because WeasyPrint otherwise carries on silently with missing images or
+fallback fonts. Every stylesheet is a static file under styles/ (the font families' @font-face sheets, base.css, the
+edition's, the paper size's), chosen here by name: no CSS is written in Python. Templates and stylesheets are looked up
+in the project's templates/ and styles/ first, then in the theme's (careprint.project.THEME), file by file.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .actualtext import install as install_actual_text
 from .approval import state_of
 from .fetch import PROJECT_URL, make_fetcher, shown_url
 from .files import MiB, read_text
 from .fonts import font_stylesheet
+from .fonts import prepare as prepare_font
 from .locale import DEFAULT_LANGUAGE, Locale, load_locale
 from .model import URGENT_LEVELS, Clinic, Handout, Source
 from .project import PAPER_SIZES, Edition, Project
@@ -79,11 +81,15 @@ def render_html(
     env: Environment,
     splits=None,
     packet_page: PacketPage | None = None,
+    translation=None,
+    locale: Locale | None = None,
     **extra,
 ) -> str:
     """The handout as HTML; `splits` cuts warning levels too long for one page (careprint.paginate), and
-    `packet_page` numbers its pages through a discharge packet (careprint.packet). `extra` is what a format's own
-    template needs besides (the web edition's inline stylesheet, careprint.formats.html)."""
+    `packet_page` numbers its pages through a discharge packet (careprint.packet); `translation` is what the page says
+    about a translation (careprint.translation.TranslationNotes), None for a handout in its own language; `locale`: the
+    words to print, when not the handout's language's own (the bilingual edition's, in two languages).
+    `extra` is what a format's own template needs besides (the web edition's stylesheet, careprint.formats.html)."""
     from .paginate import chunks_of
     from .qr import online_link
 
@@ -96,7 +102,7 @@ def render_html(
         status=status_line(handout),
         footer_status=footer_status(handout),
         approval=approval_line(handout),
-        locale=load_locale(handout.language),
+        locale=locale or load_locale(handout.language),
         urgent_levels=URGENT_LEVELS,
         first_level=handout.most_urgent_level(),
         handout_summaries=handout.emergency_summaries(),
@@ -104,6 +110,7 @@ def render_html(
         chunks_of=lambda level: chunks_of(level, splits),
         online=online_link(clinic, sources, handout.read_more, load_locale(handout.language)),
         packet_page=packet_page,
+        translation=translation,
         **extra,
     )
 
@@ -181,8 +188,12 @@ class Renderer:
         self.font_config = font_config or FontConfiguration()
         self.fetcher = make_fetcher(project.root)
         self.collector = LogCollector()
-        family = (locale or load_locale(DEFAULT_LANGUAGE)).font_family
-        names = (font_stylesheet(family), "base.css", f"{edition.name}.css", *extra_sheets, paper_stylesheet(paper))
+        stack = (locale or load_locale(DEFAULT_LANGUAGE)).font_stack
+        for family in stack:
+            prepare_font(family)  # a Chinese face is copied out of its collection once (careprint.fonts)
+        install_actual_text()  # Gurmukhi and other reordering scripts: the text layer is the text (actualtext.py)
+        names = (*map(font_stylesheet, stack), "base.css", *edition.stylesheets, *extra_sheets,
+                 paper_stylesheet(paper))
         self.sheets = [read_text(project.style(name), 4 * MiB) for name in names]
 
     def _logging(self):
@@ -211,9 +222,11 @@ class Renderer:
 
     def write(self, documents: list) -> bytes:
         """Laid-out documents -> one tagged PDF/UA-1 (title and language from the first), furniture as artifacts."""
+        from .actualtext import document_language
         from .tagging import mark_page_furniture_as_artifacts
 
-        with self._logging():
+        # Text in another language than the document's is marked with its own (careprint.actualtext).
+        with self._logging(), document_language(documents[0].metadata.lang):
             if len(documents) == 1:
                 pdf = documents[0].write_pdf(pdf_variant="pdf/ua-1")
             else:

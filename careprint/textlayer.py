@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -96,9 +97,16 @@ def _objects(container, count, get) -> Iterator[tuple[object, bool]]:
             yield obj, True
 
 
+def right_to_left(text: str) -> bool:
+    """Whether a run holds a letter of a right-to-left script (Arabic, Hebrew...)."""
+    return not text.isascii() and any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
 def reading_order(runs: list[TextRun]) -> list[TextRun]:
     """Top to bottom, then left to right, as a reader sees the page: WeasyPrint draws list bullets after the
-    items they mark, so the order of the content stream is not the order of reading."""
+    items they mark, so the order of the content stream is not the order of reading. A line with right-to-left
+    letters (Farsi) is read from right to left: its runs (a Persian phrase, a phone number or 911 in the Latin font,
+    the next phrase) in the order of their right edges; PDFium gives each run's own text in logical order."""
     lines: list[list[TextRun]] = []
     for run in sorted(runs, key=lambda r: -r.box[3]):
         middle = (run.box[1] + run.box[3]) / 2
@@ -106,7 +114,13 @@ def reading_order(runs: list[TextRun]) -> list[TextRun]:
             lines[-1].append(run)
         else:
             lines.append([run])
-    return [run for line in lines for run in sorted(line, key=lambda r: r.box[0])]
+    ordered = []
+    for line in lines:
+        if any(right_to_left(run.text) for run in line):
+            ordered += sorted(line, key=lambda r: -r.box[2])
+        else:
+            ordered += sorted(line, key=lambda r: r.box[0])
+    return ordered
 
 
 def read_pages(pdf_bytes: bytes) -> list[PageLayer]:

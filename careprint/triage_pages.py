@@ -46,9 +46,14 @@ def _covered(page: str, sign: str, label: str, action: str) -> bool | None:
     if not items:
         return None
     for position in items:
-        label_at = page.rfind(label, 0, position)
-        if label_at >= 0 and page.find(action, label_at, position) >= 0:
-            return True
+        # Every place the label stands before the sign: in some languages the action repeats the label's words
+        # (Chinese: the next-visit action holds its label whole), so the last one may be inside the action.
+        label_at = page.find(label, 0, position)
+        while label_at >= 0:
+            if page.find(action, label_at + len(label), position) >= 0 or \
+                    page.find(action, label_at, position) == label_at:
+                return True
+            label_at = page.find(label, label_at + 1, position)
     return False
 
 

@@ -20,39 +20,56 @@ import pikepdf
 import pypdfium2 as pdfium
 
 from .files import FileTooLargeError, MiB, NotAFileError, read_file
-from .fonts import FONT_FAMILY, FONT_NAMES, character_advice, describe_character, missing_characters
+from .fonts import character_advice, describe_character, embedded_names, language_families, missing_characters
 from .problems import Problem, on_page, plural
 from .readback import PdfFacts, as_read, font_base, read_pdf
 
-ALLOWED_FONTS = FONT_NAMES  # the faces the stylesheets name
 HYPHEN_MARKS = ("\u2010", "\u00ad")
 EDGE_TOLERANCE_PT = 0.5
 MAX_PDF_BYTES = 512 * MiB
 
 
-def _fallback_characters(layers) -> dict[str, list[str]]:
-    """For each font other than the allowed ones: the characters set in it that the allowed font cannot print."""
+def pdf_language(subject) -> str:
+    """The language the PDF is in: its content's, or for a PDF from elsewhere what its /Lang says."""
+    return subject.expected.language if subject.expected is not None else subject.read.facts.language
+
+
+def allowed_fonts(language: str) -> tuple[str, ...]:
+    """The faces a PDF in `language` may use: the regular and bold of each family its locale names (careprint.fonts,
+    the locale's `fonts`); any other is a fallback."""
+    return tuple(name for family in language_families(language) for name in embedded_names(family))
+
+
+def _fallback_characters(layers, language: str) -> dict[str, list[str]]:
+    """For each font other than the allowed ones: the characters set in it that the allowed fonts cannot print."""
+    allowed = allowed_fonts(language)
     found: dict[str, dict[str, None]] = {}
     for layer in layers:
         for run in layer.runs:
             name = font_base(run.font)
-            if run.font and name not in ALLOWED_FONTS:
-                found.setdefault(name, {}).update(dict.fromkeys(missing_characters(run.text)))
+            if run.font and name not in allowed:
+                found.setdefault(name, {}).update(dict.fromkeys(missing_characters(run.text, language)))
     return {name: list(chars) for name, chars in found.items() if chars}
 
 
-def _fallback_problem(name: str, page: int, chars: list[str]) -> Problem:
+def _fallback_problem(name: str, page: int, chars: list[str], language: str) -> Problem:
     shown = ", ".join(describe_character(ch) for ch in chars[:5]) + (
         f" and {len(chars) - 5} more" if len(chars) > 5 else "")
     one = len(chars) == 1
-    return on_page(page, f"{shown} {'is' if one else 'are'} not in the font {FONT_FAMILY}, so "
-                         f"{'it was' if one else 'they were'} printed in {name} instead; {character_advice(chars[0])} "
+    fonts = " or ".join(language_families(language))
+    return on_page(page, f"{shown} {'is' if one else 'are'} not in the font {fonts}, so "
+                         f"{'it was' if one else 'they were'} printed in {name} instead; "
+                         f"{character_advice(chars[0], fonts)} "
                          "(in the content, 'check' names the file and line; else look in the templates and clinic "
                          "settings)")
 
 
 def fonts(subject) -> Iterator[Problem]:
-    """Every font embedded, and only the faces the stylesheet names; a fallback is named with its characters."""
+    """Every font embedded, and only the faces of the families the language's locale names (a Punjabi PDF: Noto
+    Sans Gurmukhi and Atkinson Hyperlegible); any other is a fallback, named with its characters."""
+    language = pdf_language(subject)
+    allowed = allowed_fonts(language)
+    families = language_families(language)
     first_use: dict[str, int] = {}  # font -> first page it is used on
     unembedded: dict[str, int] = {}
     for number, page in enumerate(subject.read.pdf.pages, start=1):
@@ -66,16 +83,18 @@ def fonts(subject) -> Iterator[Problem]:
     for name, page in sorted(unembedded.items(), key=lambda item: (item[1], item[0])):
         yield on_page(page, f"the font {name} is not embedded, so each viewer and printer shows the text in a font "
                             "of its own choosing; rebuild the PDF with the font embedded")
-    fallback = _fallback_characters(subject.read.layers) if set(first_use) - set(ALLOWED_FONTS) else {}
+    fallback = _fallback_characters(subject.read.layers, language) if set(first_use) - set(allowed) else {}
     for name, page in sorted(first_use.items(), key=lambda item: (item[1], item[0])):
-        if name in ALLOWED_FONTS:
+        if name in allowed:
             continue
         if fallback.get(name):
-            yield _fallback_problem(name, page, fallback[name])
+            yield _fallback_problem(name, page, fallback[name], language)
         else:
-            yield on_page(page, f"text is set in {name}, not in {FONT_FAMILY}: a font fell back or the stylesheet "
-                                f"names another font; name only '{FONT_FAMILY}' in styles/*.css and keep the font "
-                                "package installed")
+            quoted = " and ".join(f"'{family}'" for family in families)
+            packages = "font package" if len(families) == 1 else "font packages (./setup.sh)"
+            yield on_page(page, f"text is set in {name}, not in {' or '.join(families)}: a font fell back or the "
+                                f"stylesheet names another font; name only {quoted} in styles/*.css and keep the "
+                                f"{packages} installed")
 
 
 def metadata(subject) -> Iterator[Problem]:

@@ -17,7 +17,7 @@ def inputs(project, edition, paper: str) -> list[Path]:
     """Every template (a block partial may be used by any edition), the edition's stylesheets, the paper's and the
     fonts', each the file a render reads: the project's own, else the theme's."""
     templates = [project.template(name) for name in project.theme_names("templates")]
-    sheets = ["base.css", f"{edition.name}.css", f"paper/{paper}.css", *project.theme_names("styles", "fonts/*.css")]
+    sheets = ["base.css", *edition.stylesheets, f"paper/{paper}.css", *project.theme_names("styles", "fonts/*.css")]
     return templates + [project.style(name) for name in sheets]
 
 
@@ -35,8 +35,11 @@ def expected_of(item, edition, clinic, numbers: tuple[str, ...] = ()):
     from ..checks import Expected
     from ..triage_pages import clinic_numbers
 
-    handout = item.handout
+    handout = (getattr(item, "plain", None) or item).handout  # the bilingual edition: both languages
     texts = handout.urgent_signs() if edition.triage_only else [text for _, _, text in handout.texts()]
+    english = getattr(item, "english", None)
+    if getattr(item, "plain", None) is not None and english is not None:
+        texts += [text for _, _, text in english.handout.texts()]
     return Expected(texts, handout.language, handout.triage_levels(), [*clinic_numbers(clinic), *numbers],
                     len(handout.urgent_signs()))
 
@@ -72,12 +75,13 @@ class PdfMaker:
     def make(self, item, edition) -> Made:
         from ..checks import LaidOutSubject, run_checks
         from ..render import render_html, render_pdf
+        from ..translation import translation_notes
 
         library = self.library
 
         def html(splits):
             return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), self.env,
-                               splits)
+                               splits, translation=translation_notes(item), locale=getattr(item, "locale", None))
 
         result = render_pdf(html, library.project, edition, self.paper, self.fonts,
                             item.handout.language)

@@ -75,7 +75,7 @@ def translation_facts(item) -> dict:
 
 
 def manifest_entry(library: Library, task: Task, data: bytes, outcome: Outcome, paper: str) -> dict:
-    item = library.item(task.handout_id, task.language)
+    item = library.item(task.handout_id, task.language, ALL_EDITIONS[task.edition].bilingual)
     handout = item.handout
     facts = format_named(ALL_EDITIONS[task.edition].format).manifest_facts(outcome.facts)
     return {

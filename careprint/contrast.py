@@ -140,7 +140,8 @@ def check_contrast(project: Project, editions: list[str] | None = None) -> list[
             problems += failed
             if failed:
                 continue
-            sheets = [project.style(f"{name}.css"), project.style("base.css")]  # the later in the cascade first
+            sheets = [project.style(sheet) for sheet in reversed(ALL_EDITIONS[name].stylesheets)] + \
+                [project.style("base.css")]  # the later in the cascade first
             written = [c for path in sheets if path.is_file() for c in _colours_written(path, project.shown(path))]
             for found, where, what, on in findings:
                 fault = _fault(found, on, written, project)

@@ -22,7 +22,7 @@ from .plan import handout_files
 from .problems import ContentError, Problem
 from .project import Project
 from .translation import LoadedTranslation
-from .translations import load_translations, translated_item
+from .translations import bilingual_item, load_translations, translated_item
 
 
 @dataclass
@@ -60,12 +60,17 @@ class Library:
     def translations_of(self, handout_id: str) -> list[LoadedTranslation]:
         return [item for item in self.translations if item.handout_id == handout_id]
 
-    def item(self, handout_id: str, language: str | None = None):
+    def item(self, handout_id: str, language: str | None = None, bilingual: bool = False):
         """The handout in its own language (None, or its language), or in a translation's: a TranslatedHandout,
-        made once and kept."""
+        made once and kept; `bilingual`: with the English beside each text (the bilingual edition)."""
         english = self.by_id[handout_id]
         if language is None or language == english.handout.language:
             return english
+        if bilingual:
+            key = (handout_id, language, "bilingual")
+            if key not in self._translated:
+                self._translated[key] = bilingual_item(self.item(handout_id, language))
+            return self._translated[key]
         key = (handout_id, language)
         if key not in self._translated:
             loaded = next(item for item in self.translations

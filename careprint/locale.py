@@ -164,7 +164,10 @@ class HandoutWords(_Strict):
 
     def sentences(self, parts: list[str]) -> str:
         """Short pieces put together as sentences, each ended the language's way: "A. B." or "甲。乙。"."""
-        return self.sentence_gap.join(part + self.full_stop for part in parts)
+        from markupsafe import Markup, escape
+
+        # Markup, so that a part already in HTML (the bilingual edition's pairs) stays HTML and any other is escaped.
+        return Markup(escape(self.sentence_gap)).join(escape(part) + self.full_stop for part in parts)
 
     @property
     def page_number_parts(self) -> tuple[str, str, str]:

@@ -154,7 +154,8 @@ def plan(project: Project, editions: list[str], paper: str, handout_ids: list[st
         for path in files:
             own = _input_bytes(path)
             digest = hashlib.sha256(shared + b"\0" + own).hexdigest()
-            tasks.append(Task(path.stem, path, edition, digest, ALL_EDITIONS[edition].extension))
+            if not ALL_EDITIONS[edition].bilingual:  # the bilingual edition is made of translations only
+                tasks.append(Task(path.stem, path, edition, digest, ALL_EDITIONS[edition].extension))
             for translation in translated.get(path.stem, []):
                 language = translation.parent.name
                 digest = hashlib.sha256(shared + b"\0" + own + b"\0" + language.encode() + b"\0" +

@@ -99,6 +99,15 @@ class Edition:
     max_pages: int | None = None  # verification fails a PDF with more pages
     triage_only: bool = False  # prints only the handout's urgent warning signs, so only handouts that have them
     format: str = "pdf"  # what it is made as: a name in careprint.formats
+    # The patient's language beside English (careprint.translation.bilingual_item): made for translations only,
+    # with the stylesheet of `like` under its own.
+    bilingual: bool = False
+    like: str | None = None
+
+    @property
+    def stylesheets(self) -> tuple[str, ...]:
+        """The edition's own sheets after base.css: an edition like another has that one's first."""
+        return (*((f"{self.like}.css",) if self.like else ()), f"{self.name}.css")
 
     @property
     def extension(self) -> str:
@@ -110,6 +119,8 @@ class Edition:
 EDITIONS = {
     "plain-language": Edition("plain-language", min_glyph_pt=12.0, body_pt=14.0),
     "large-print": Edition("large-print", min_glyph_pt=18.0, body_pt=18.0),
+    # Each translation with the English under every text, for staff and family to read along.
+    "bilingual": Edition("bilingual", min_glyph_pt=12.0, body_pt=14.0, bilingual=True, like="plain-language"),
     # One self-contained page per handout for phones and screen readers (careprint.formats.html): no paper, no
     # pages; its text is never smaller than the plain-language body size.
     "web": Edition("web", min_glyph_pt=14.0, body_pt=14.0, template="web.html.j2", format="html"),

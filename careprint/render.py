@@ -82,12 +82,14 @@ def render_html(
     splits=None,
     packet_page: PacketPage | None = None,
     translation=None,
+    locale: Locale | None = None,
     **extra,
 ) -> str:
     """The handout as HTML; `splits` cuts warning levels too long for one page (careprint.paginate), and
     `packet_page` numbers its pages through a discharge packet (careprint.packet); `translation` is what the page says
-    about a translation (careprint.translation.TranslationNotes), None for a handout in its own language; `extra` is
-    what a format's own template needs besides (the web edition's inline stylesheet, careprint.formats.html)."""
+    about a translation (careprint.translation.TranslationNotes), None for a handout in its own language; `locale`: the
+    words to print, when not the handout's language's own (the bilingual edition's, in two languages).
+    `extra` is what a format's own template needs besides (the web edition's stylesheet, careprint.formats.html)."""
     from .paginate import chunks_of
     from .qr import online_link
 
@@ -100,7 +102,7 @@ def render_html(
         status=status_line(handout),
         footer_status=footer_status(handout),
         approval=approval_line(handout),
-        locale=load_locale(handout.language),
+        locale=locale or load_locale(handout.language),
         urgent_levels=URGENT_LEVELS,
         first_level=handout.most_urgent_level(),
         handout_summaries=handout.emergency_summaries(),
@@ -190,7 +192,7 @@ class Renderer:
         for family in stack:
             prepare_font(family)  # a Chinese face is copied out of its collection once (careprint.fonts)
         install_actual_text()  # Gurmukhi and other reordering scripts: the text layer is the text (actualtext.py)
-        names = (*map(font_stylesheet, stack), "base.css", f"{edition.name}.css", *extra_sheets,
+        names = (*map(font_stylesheet, stack), "base.css", *edition.stylesheets, *extra_sheets,
                  paper_stylesheet(paper))
         self.sheets = [read_text(project.style(name), 4 * MiB) for name in names]
 
@@ -220,9 +222,11 @@ class Renderer:
 
     def write(self, documents: list) -> bytes:
         """Laid-out documents -> one tagged PDF/UA-1 (title and language from the first), furniture as artifacts."""
+        from .actualtext import document_language
         from .tagging import mark_page_furniture_as_artifacts
 
-        with self._logging():
+        # Text in another language than the document's is marked with its own (careprint.actualtext).
+        with self._logging(), document_language(documents[0].metadata.lang):
             if len(documents) == 1:
                 pdf = documents[0].write_pdf(pdf_variant="pdf/ua-1")
             else:

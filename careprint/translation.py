@@ -36,6 +36,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
+from markupsafe import Markup
 from pydantic import BaseModel, Field, PrivateAttr
 
 from .fields import FINGERPRINT_FORM, VERSION_FORM, Identifier, ShortText, StrictModel
@@ -233,3 +234,54 @@ def pairs_in_order(english: Handout, translation: Translation) -> Iterator[tuple
     table = translation.table if translation else {}
     for text in english_texts(english):
         yield text, table.get(text, NOT_TRANSLATED)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The bilingual edition: the patient's language, with the English under every text, each part tagged with its
+# language so a screen reader reads it in that language, and staff or family can read along.
+
+BILINGUAL_SKIPPED = SKIPPED_FIELDS | {"alt"}  # an alt text is an attribute: the page's language alone
+
+
+def pair(own: str, english: str, language: str) -> Markup:
+    """One text in both languages: the patient's first, then the English, each in its own element and language."""
+    direction = load_locale(language).direction
+    return Markup('<span class="pair"><span class="own" lang="{}" dir="{}">{}</span> '
+                  '<span class="english" lang="en" dir="ltr">{}</span></span>').format(
+        language, direction, own, english)
+
+
+def bilingual_handout(english: Handout, translated: Handout, translation: Translation) -> Handout:
+    """The translated handout with each translated text paired with its English (an untranslated text, still English,
+    is printed once)."""
+    table = {own: pair(own, text, translation.language) for text, own in translation.table.items()}
+
+    def swap(value):
+        if isinstance(value, str):
+            return table.get(value, value)
+        if isinstance(value, list):
+            return [swap(item) for item in value]
+        if isinstance(value, BaseModel):
+            return value.model_copy(update={name: swap(getattr(value, name)) for name in type(value).model_fields
+                                            if name not in BILINGUAL_SKIPPED})
+        return value
+
+    handout = swap(translated)
+    handout._printed_fingerprint = english._printed_fingerprint
+    return handout
+
+
+PAIRED_WORDS = ("key_messages_heading", "contacts_heading", "sources_heading", "triage_intro", "why_label")
+
+
+def bilingual_locale(locale: Locale) -> Locale:
+    """The language's words with the English beside the ones a reader acts on: each warning level's label, what to
+    do, and the section headings. Words printed in attributes or the page's margins stay in the language alone."""
+    english = load_locale("en")
+    levels = {name: words.model_copy(update={
+        key: pair(getattr(words, key), getattr(english.triage[name], key), locale.language)
+        for key in ("label", "now", "action", "fallback", "lead") if getattr(words, key)})
+        for name, words in locale.triage.items()}
+    words = locale.words.model_copy(update={key: pair(getattr(locale.words, key), getattr(english.words, key),
+                                                      locale.language) for key in PAIRED_WORDS})
+    return locale.model_copy(update={"triage": locale.triage.model_copy(update=levels), "words": words})

@@ -101,6 +101,8 @@ class TranslatedHandout:
     handout: object  # careprint.model.Handout, translated
     english: object  # the English careprint.library.LoadedHandout
     translation: LoadedTranslation
+    plain: TranslatedHandout | None = None  # the bilingual edition's: the translation alone, as checks read it
+    locale: object = None  # the bilingual edition's words (careprint.translation.bilingual_locale)
 
     @property
     def path(self) -> Path:
@@ -126,7 +128,19 @@ def translated_item(english, loaded: LoadedTranslation) -> TranslatedHandout:
     return TranslatedHandout(translated_handout(english.handout, loaded.translation), english, loaded)
 
 
-__all__ = ["english_texts", "load_translations", "translated_item", "translation_files", "TranslatedHandout"]
+def bilingual_item(translated: TranslatedHandout) -> TranslatedHandout:
+    """The translation with the English beside each text (the bilingual edition)."""
+    from .locale import load_locale
+    from .translation import bilingual_handout, bilingual_locale
+
+    loaded = translated.translation
+    handout = bilingual_handout(translated.english.handout, translated.handout, loaded.translation)
+    return TranslatedHandout(handout, translated.english, loaded, translated,
+                             bilingual_locale(load_locale(loaded.language)))
+
+
+__all__ = ["bilingual_item", "english_texts", "load_translations", "translated_item", "translation_files",
+           "TranslatedHandout"]
 
 
 def translation_problems(subject) -> list[Problem]:

@@ -42,7 +42,8 @@ class Makers:
         edition = ALL_EDITIONS[task.edition]
         if edition.format not in self.open:
             self.open[edition.format] = format_named(edition.format).maker(self.library, self.paper)
-        return self.open[edition.format].make(self.library.item(task.handout_id, task.language), edition)
+        item = self.library.item(task.handout_id, task.language, edition.bilingual)
+        return self.open[edition.format].make(item, edition)
 
     def close(self) -> None:
         for maker in self.open.values():

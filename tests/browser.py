@@ -111,6 +111,16 @@ class Browser:
         finally:
             page.close()
 
+    def smallest_text_px(self, path: Path, width_px: int = 320) -> float:
+        """The smallest computed font size, in CSS px, of any element that shows text of its own."""
+        page = self._open(path, width_px)
+        try:
+            return float(page.evaluate(
+                "Math.min(...[...document.body.querySelectorAll('*')].filter(e => [...e.childNodes].some("
+                "n => n.nodeType === 3 && n.textContent.trim())).map(e => parseFloat(getComputedStyle(e).fontSize)))"))
+        finally:
+            page.close()
+
     def screenshot(self, path: Path, png: Path, width_px: int) -> Path:
         """The whole page, `width_px` CSS px wide, as a PNG."""
         page = self._open(path, width_px)

@@ -86,8 +86,9 @@ def run(project: Path, out: Path, *extra: str, env: dict, timeout: float = 180) 
 
 
 def pdf_hashes(out: Path) -> dict[str, str]:
+    """Every output on disk (the PDFs and the web edition's pages) -> its sha256."""
     return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*.pdf")) if p.is_file() and not p.is_symlink()}
+            for p in sorted(out.rglob("*")) if p.suffix in (".pdf", ".html") and p.is_file() and not p.is_symlink()}
 
 
 def snapshot(root: Path, *skip: Path) -> dict[str, tuple]:
@@ -111,11 +112,14 @@ def snapshot(root: Path, *skip: Path) -> dict[str, tuple]:
 
 def assert_whole_and_listed_exactly(out: Path) -> dict[str, str]:
     """Every PDF on disk is whole; every PDF the manifest lists is exactly the file on disk. The listed paths."""
-    for path in out.rglob("*.pdf"):
-        if path.is_symlink() or not path.is_file():
+    for path in out.rglob("*"):
+        if path.suffix not in (".pdf", ".html") or path.is_symlink() or not path.is_file():
             continue  # not careprint's: a hostile link, left alone
         data = path.read_bytes()
-        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), path
+        if path.suffix == ".html":
+            assert data.startswith(b"<!DOCTYPE html>") and data.rstrip().endswith(b"</html>"), path
+        else:
+            assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), path
     manifest = out / "manifest.json"
     entries = json.loads(manifest.read_text())["pdfs"] if manifest.exists() else []
     on_disk = pdf_hashes(out)

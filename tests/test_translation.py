@@ -127,3 +127,22 @@ def test_a_translation_of_an_unknown_handout_names_the_file_and_line(project_cop
     said = capsys.readouterr().err
     assert "translations/fr/no-such-handout.yaml:2: translates: there is no handout 'no-such-handout'" in said
     assert "Traceback" not in said
+
+
+def test_the_bilingual_edition_prints_each_text_in_both_languages_each_marked_with_its_own(translated):
+    root = translated
+    with inside(root):
+        assert main(["build", "--handout", HANDOUT, "--edition", "bilingual", "--out", str(root / "out")]) == 0
+    pdf = root / "out" / "bilingual" / f"{HANDOUT}.fr.pdf"
+    text = " ".join(_pages(pdf))
+    for english in ("High calcium in the blood", "It is not caused by the food you eat."):
+        assert f"fr: {english}" in text and text.replace(f"fr: {english}", "").count(english) >= 1
+    # the action a frightened reader needs, in both languages
+    assert "Appelez votre équipe soignante tout de suite" in text and "Call your care team right away" in text
+    import pikepdf
+
+    with pikepdf.open(pdf) as opened:
+        assert str(opened.Root.Lang) == "fr"
+        marked = b"".join(page.Contents.read_bytes() for page in opened.pages if "/Contents" in page)
+    assert marked.count(b"/Lang (en)") >= 10, "each English part is marked as English for a screen reader"
+    assert not (root / "out" / "bilingual" / f"{HANDOUT}.pdf").exists(), "English alone has no bilingual edition"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+import yaml
 
 from careprint.approval import state_of
 from careprint.cli import main
@@ -186,3 +187,48 @@ def test_the_reader_finds_a_broken_page_and_every_kind_of_loaded_file():
         "the web page's structure: the page has 2 <h1> headings; it must have exactly one, the title",
         "the web page's structure: a heading <h3> follows <h1>: a level is skipped"]
     assert problems(structure, good.replace("<h2>", '<h2 id="a">').replace("<main>", '<main aria-labelledby="b">'))
+
+
+@pytest.fixture(scope="module")
+def scripts(tmp_path_factory) -> Path:
+    """A handout in each script careprint prints (tests/scripts_project.py), built as web pages."""
+    from .scripts_project import make_scripts_project
+
+    root = make_scripts_project(tmp_path_factory.mktemp("scripts") / "project")
+    with inside(root):
+        assert main(["--edition", "web", "--quiet"]) == 0
+    return root
+
+
+def test_a_page_in_each_script_has_its_language_direction_and_fonts_inside(scripts):
+    from .scripts_project import LANGUAGES, handout_id
+
+    for language in LANGUAGES:
+        path = scripts / "out" / "web" / f"{handout_id(language)}.html"
+        html = page(path)
+        locale = yaml.safe_load((scripts / "translations" / language / "locale.yaml").read_text(encoding="utf-8"))
+        assert (html.get("lang"), html.get("dir")) == (language, locale["direction"])
+        css = "".join(html.xpath("//style/text()"))
+        families = re.findall(r"font-family:\s*'([^']+)';\s*font-weight", css)
+        assert set(families) == set(locale["fonts"].values()), (language, families)
+        assert css.count(";base64,") == 2 * len(set(families))  # regular and bold of each, cut to the page
+        assert path.stat().st_size < 2_000_000, f"{path.name}: {path.stat().st_size} bytes"
+        item = load_library_at(scripts).by_id[handout_id(language)]
+        shown = words(html.body)
+        assert not [text for _, _, text in item.handout.texts() if " ".join(text.split()) not in shown]
+
+
+def test_a_translation_gets_its_own_page_saying_it_is_a_draft_in_both_languages(project_copy):
+    from .test_translation import _fill
+
+    with inside(project_copy):
+        assert main(["translate", "hypercalcemia", "--language", "fr"]) == 0
+        _fill(project_copy / "translations" / "fr" / "hypercalcemia.yaml")
+        assert main(["translate", "hypercalcemia", "--language", "fr"]) == 0
+        assert main(["--edition", "web", "--handout", "hypercalcemia", "--quiet"]) == 0
+    html = page(project_copy / "out" / "web" / "hypercalcemia.fr.html")
+    assert html.get("lang") == "fr" and words(html.xpath("//h1")[0]).startswith("fr: ")
+    notice = html.xpath("//main/p[@class='translation-status']")[0]
+    english = notice.xpath("span[@lang='en']")
+    assert english and words(english[0]) == "Draft translation: not yet checked by a qualified medical translator."
+    assert html.xpath("//main/*")[0].get("class").startswith("get-help"), "the emergency box stays first"

@@ -1,10 +1,10 @@
 """The web edition in a real browser: headless Chromium with axe-core (tests/browser.py), one browser for the module.
 
 Every page careprint writes is checked: each handout with the fixture clinic (no numbers: lines to write on) and
-with the test clinic (numbers to dial, a logo, a web page), and the handout that uses every block type (a picture,
-write-in lines). axe-core finds no violation; at 320 CSS px (a phone, or 200% zoom on a small one) nothing
-scrolls sideways; and screenshots at phone and desktop width are written for a person to look at
-(CAREPRINT_SCREENSHOTS=DIR keeps them there).
+with the test clinic (numbers to dial, a logo, a web page), the handout that uses every block type (a picture,
+write-in lines), and a handout in each script careprint prints (Farsi right to left). axe-core finds no violation;
+no text is under 14 pt; at 320 CSS px (a phone, or 200% zoom) nothing scrolls sideways; and screenshots at phone and
+desktop width are written for a person to look at (CAREPRINT_SCREENSHOTS=DIR keeps them there).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from careprint.cli import main
 
 from . import browser
 from .conftest import HANDOUT_IDS, TEST_CLINIC, TESTS, inside, make_project
+from .scripts_project import LANGUAGES, make_scripts_project
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +48,27 @@ def pages(tmp_path_factory) -> list[Path]:
             assert main(["--edition", "web", "--quiet"]) == 0
         made += sorted((root / "out" / "web").glob("*.html"))
     assert len(made) == 2 * (len(HANDOUT_IDS) + 1)
+    scripts = make_scripts_project(tmp_path_factory.mktemp("scripts") / "project")
+    with inside(scripts):
+        assert main(["--edition", "web", "--quiet"]) == 0
+    made += sorted((scripts / "out" / "web").glob("*.html"))
+    assert len(made) == 2 * (len(HANDOUT_IDS) + 1) + len(LANGUAGES)
     return made
 
 
 def test_axe_core_finds_no_violation_on_any_page(chromium, pages):
-    found = {f"{page.parent.parent.parent.parent.name}/{page.name}": chromium.axe_violations(page) for page in pages}
+    found = {f"{page.parents[3].name}/{page.name}": chromium.axe_violations(page) for page in pages}
     assert not any(found.values()), "\n".join(f"{name}: {browser.report(v)}" for name, v in found.items() if v)
 
 
 def test_nothing_scrolls_sideways_at_320_css_px(chromium, pages):
-    assert {page.name: chromium.overflow_at(page, 320) for page in pages} == {page.name: 0 for page in pages}
+    assert {str(page): chromium.overflow_at(page, 320) for page in pages} == {str(page): 0 for page in pages}
+
+
+def test_no_text_is_smaller_than_the_plain_language_body_size(chromium, pages):
+    body_px = 14 * 96 / 72  # 14 pt, at the browser's usual 16 px text
+    assert {str(page): chromium.smallest_text_px(page) >= body_px - 0.1 for page in pages} == {
+        str(page): True for page in pages}
 
 
 def test_a_page_that_is_too_wide_is_measured(chromium, tmp_path):

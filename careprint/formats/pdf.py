@@ -18,7 +18,7 @@ def inputs(project, edition, paper: str) -> list[Path]:
     fonts', each the file a render reads: the project's own, else the theme's."""
     templates = [project.template(name) for name in project.theme_names("templates")
                  if name != "catalogue.html.j2"]  # the staff page's (careprint.catalogue), never in a PDF
-    sheets = ["base.css", f"{edition.name}.css", f"paper/{paper}.css", *project.theme_names("styles", "fonts/*.css")]
+    sheets = ["base.css", *edition.stylesheets, f"paper/{paper}.css", *project.theme_names("styles", "fonts/*.css")]
     return templates + [project.style(name) for name in sheets]
 
 
@@ -36,8 +36,11 @@ def expected_of(item, edition, clinic, numbers: tuple[str, ...] = ()):
     from ..checks import Expected
     from ..triage_pages import clinic_numbers
 
-    handout = item.handout
+    handout = (getattr(item, "plain", None) or item).handout  # the bilingual edition: both languages
     texts = handout.urgent_signs() if edition.triage_only else [text for _, _, text in handout.texts()]
+    english = getattr(item, "english", None)
+    if getattr(item, "plain", None) is not None and english is not None:
+        texts += [text for _, _, text in english.handout.texts()]
     return Expected(texts, handout.language, handout.triage_levels(), [*clinic_numbers(clinic), *numbers],
                     len(handout.urgent_signs()))
 
@@ -79,7 +82,7 @@ class PdfMaker:
 
         def html(splits):
             return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), self.env,
-                               splits, translation=translation_notes(item))
+                               splits, translation=translation_notes(item), locale=getattr(item, "locale", None))
 
         result = render_pdf(html, library.project, edition, self.paper, self.fonts,
                             item.handout.language)

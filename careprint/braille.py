@@ -46,10 +46,20 @@ class BrailleError(Exception):
         self.table = table
 
 
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060"))  # soft hyphen, zero-width space, word joiner
+CUT = "\x7f"  # ends a line whose braille word goes on at the next line (never written: page_text drops it)
+
+
+def plain(text: str) -> str:
+    """Print as braille spells it: without the invisible marks that only tell a printed line where it may break
+    (liblouis would write a soft hyphen as a hyphen)."""
+    return text.translate(INVISIBLE)
+
+
 def _clean(text: str) -> str:
     """One line for lou_translate, which translates its input line by line and reads a backslash as the start of
     an escape ("\\x41"): a backslash stands for itself doubled (in ASCII braille it is a cell, "ou")."""
-    return " ".join(text.split()).replace("\\", "\\\\")
+    return " ".join(plain(text).split()).replace("\\", "\\\\")
 
 
 def translate(table: str, texts: list[str], backward: bool = False) -> list[str]:
@@ -125,7 +135,7 @@ def wrap(cells: str, width: int, first: int = 0, runover: int = 0) -> list[str]:
             if line.strip():
                 lines.append(line)
             room = width - indent
-            lines.append(" " * indent + word[:room])
+            lines.append(" " * indent + word[:room] + CUT)
             word, line = word[room:], " " * runover
             indent = runover
         if line.strip() and len(line) + 1 + len(word) > width:
@@ -196,9 +206,25 @@ def page_text(pages: list[list[str]], numbers: list[str]) -> bytes:
     line 25; CRLF line ends, a form feed between pages."""
     out = []
     for lines, number in zip(pages, numbers):
-        body = [line.rstrip() for line in lines] + [""] * (TEXT_LINES - len(lines))
+        body = [line.removesuffix(CUT).rstrip() for line in lines] + [""] * (TEXT_LINES - len(lines))
         out.append("".join(line + EOL for line in body + [number.rjust(CELLS)]))
     return FF.join(out).encode("ascii")
+
+
+def logical_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Each page's lines, a braille word cut at a line's end joined again (on the page where it ends): what
+    back-translation reads."""
+    joined: list[list[str]] = []
+    carried = ""
+    for lines in pages:
+        joined.append([])
+        for line in lines:
+            if line.endswith(CUT):
+                carried += line[:-1].strip()
+            else:
+                joined[-1].append(carried + line.strip() if carried else line)
+                carried = ""
+    return joined
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def run_merge_manifests(args: argparse.Namespace) -> int:
     if args.project is not None:  # not needed (the folder named is the one merged), but never ignored if wrong
         find_project(args.project)
     count, shards = merge_manifests(args.out, f"careprint {__version__}")
-    print(f"merged {shards} shard manifests: {count} PDFs listed in {args.out / 'manifest.json'}")
+    print(f"merged {shards} shard manifests: {count} files listed in {args.out / 'manifest.json'}")
     return 0
 
 

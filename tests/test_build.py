@@ -28,9 +28,9 @@ def text_of(data: bytes) -> str:
         return " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
 
 
-def test_manifest_lists_all_six_pdfs(built, manifest):
+def test_manifest_lists_all_six_pdfs_and_the_braille_files(built, manifest):
     listed = {(e["edition"], e["handout"]) for e in manifest["pdfs"]}
-    assert listed == set(CASES)
+    assert listed == set(CASES) | {("braille", handout) for handout in HANDOUT_IDS}  # (tests/test_braille.py)
     for entry in manifest["pdfs"]:
         assert (built / entry["path"]).is_file()
         assert entry["pages"] >= 1 and entry["language"] == "en" and entry["version"][0].isdigit()

@@ -4,15 +4,16 @@ Why this module exists: a braille page is not a printed page. Its words must be 
 (Unified English Braille grade 2 for English) before they can be wrapped, because contractions change every word's
 length; its lines and pages have fixed sizes an embosser and a refreshable display rely on; and the only way to
 know the braille says what the handout says is to translate it back. What a handout's braille file says (its
-blocks of text, in the locale's words) is careprint.formats.brf's; this module knows nothing of handouts.
+blocks of text, in the locale's words) is careprint.formats.brf_content's; this module knows nothing of handouts.
 
 liblouis is not on PyPI. careprint runs Debian's `lou_translate` command (liblouis-bin; its tables are
 liblouis-data) rather than the python3-louis binding: the binding lives in the system Python's dist-packages,
 which careprint's virtualenv (and CI's Python) does not see, and a crash in the C library would end the build
-instead of one file. The command costs about 15 ms to translate a whole handout each way (measured against the
-binding, 12 ms), nothing beside the second a PDF takes.
+instead of one file. Three runs of the command (forward, page numbers included; the characters a table lacks;
+back) make a handout's braille in 60-100 ms on a busy 2-core machine, 10-20 ms more than the binding, nothing
+beside the seconds a PDF takes.
 
-The layout follows BANA's Braille Formats (2016), the North American guidance Canada's UEB transcribers use:
+The layout follows BANA's Braille Formats (2016), the North American transcription guidance:
 40 cells by 25 lines; the braille page number at the right margin of line 25 (the last line, which holds nothing
 else here); headings centred with a blank line before them and at least three blank cells at each end; paragraphs
 in 3-1 form (first line indented two cells, runover lines at the margin), list items in 1-3 form. Lines end with

@@ -101,7 +101,7 @@ def test_the_installed_command_makes_and_builds_a_project_anywhere(installed, tm
 
     # From anywhere with --project: nothing to do, and nothing written where the command ran.
     again = run(installed, "build", "--project", "riverside", cwd=tmp_path, env=clean_env())
-    assert again.stdout.startswith("nothing to do: all 6 PDFs in riverside/out/ are up to date")
+    assert again.stdout.startswith("nothing to do: all 9 files in riverside/out/ are up to date")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["riverside"]
 
     # The checkout's careprint makes the very same bytes from the same project: the wheel carries the theme whole.

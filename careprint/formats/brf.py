@@ -171,10 +171,11 @@ class BrfMaker:
             if start == guess or len(pages) > most:
                 break
             guess = start
-        if len(pages) > most:
+        if len(pages) > most or start != guess:
             from ..braille import BrailleError
 
-            raise BrailleError(f"careprint bug: the handout needs more than the {most} braille page numbers made")
+            raise BrailleError(f"careprint bug: the braille pages could not be numbered ({len(pages)} pages; the "
+                               f"warning signs start on page {start}, not {guess})")
         data = page_text(pages, page_cells)
         logical = logical_lines(pages)
         back_lines = translate(table, [line for page in logical for line in page], backward=True)

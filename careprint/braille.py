@@ -160,6 +160,14 @@ def block_lines(style: str, cells: str) -> list[str]:
     return wrap(cells, CELLS, first, runover)
 
 
+SHORT = 4  # lines: a block this short is never split between two pages
+
+
+def _whole(lines: list[str], keep: bool) -> int:
+    """How many of a block's lines must be on the page it starts on."""
+    return len(lines) if keep or len(lines) <= SHORT else 1
+
+
 def paginate(document: Document, cells: dict[str, str], ref: str = "") -> tuple[list[list[str]], dict[int, int]]:
     """The text lines of each page (at most TEXT_LINES), and the page each group starts on. `cells` is each text's
     braille; `ref` is the braille added to the end of document.page_ref's block."""
@@ -177,14 +185,14 @@ def paginate(document: Document, cells: dict[str, str], ref: str = "") -> tuple[
     last_group = None
     for index, block in enumerate(document.blocks):
         gap = 1 if block.style in SET_APART and pages[-1] else 0
-        # A block that must stay with what follows moves to the next page with it, if they fit on one; any other
-        # block runs on over the page break.
-        chain, height = index, gap + len(laid[index])
+        # A block that must stay with what follows moves to the next page with it, if they fit on one, and so does
+        # a short block (never a line or two left alone on a page); a longer one runs on over the page break.
+        chain, height = index, gap + _whole(laid[index], block.keep)
         while document.blocks[chain].keep and chain + 1 < len(document.blocks):
             chain += 1  # every block it keeps with in full, then the first line of the one after them
             following = document.blocks[chain]
-            height += (following.style in SET_APART) + (len(laid[chain]) if following.keep else 1)
-        if block.keep and pages[-1] and len(pages[-1]) + height > TEXT_LINES and height <= TEXT_LINES:
+            height += (following.style in SET_APART) + _whole(laid[chain], following.keep)
+        if pages[-1] and len(pages[-1]) + height > TEXT_LINES and height <= TEXT_LINES:
             pages.append([])
             gap = 0
         for number, line in enumerate([""] * gap + laid[index]):

@@ -20,6 +20,11 @@ def program() -> str:
     return "careprint" if Path(sys.argv[0]).name == "careprint" else "make_pdfs.py"
 
 
+def _printed(editions: dict) -> list[str]:
+    """The editions made as PDF: the ones a packet prints and `verify` checks (not braille)."""
+    return sorted(name for name, edition in editions.items() if edition.format == "pdf")
+
+
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=program(), allow_abbrev=False,
@@ -62,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
         # --today: for tests and reproducible checks
         sub.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
-    build = commands.add_parser("build", help="build PDFs (the default command)")
+    build = commands.add_parser("build", help="build PDFs and braille files (the default command)")
     content_options(build)
     gate_options(build)
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: the project's out/)")
@@ -86,8 +91,7 @@ def parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check PDFs that already exist (for example one sent by email)")
     verify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    verify.add_argument("--edition", choices=sorted(n for n, e in ALL_EDITIONS.items() if e.format == "pdf"),
-                        default="plain-language",
+    verify.add_argument("--edition", choices=_printed(ALL_EDITIONS), default="plain-language",
                         help="the edition whose minimum text size and page limit apply (default: plain-language)")
 
     schema = commands.add_parser("schema", help="write the JSON Schema for handout files")
@@ -97,7 +101,7 @@ def parser() -> argparse.ArgumentParser:
     for_handouts(packet, "the handouts, in the order to print")
     packet.add_argument("--out", type=Path, metavar="FILE.pdf",
                         help="the packet to write (default: the project's out/packets/, named after the handouts)")
-    packet.add_argument("--edition", choices=sorted(PRINTED), default="large-print",
+    packet.add_argument("--edition", choices=_printed(EDITIONS), default="large-print",
                         help="edition of the handouts (default: large-print)")
     packet.add_argument("--for", dest="patient_name", metavar="NAME",
                         help="the patient's name, printed on the cover only (never logged or saved elsewhere)")

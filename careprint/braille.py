@@ -4,15 +4,16 @@ Why this module exists: a braille page is not a printed page. Its words must be 
 (Unified English Braille grade 2 for English) before they can be wrapped, because contractions change every word's
 length; its lines and pages have fixed sizes an embosser and a refreshable display rely on; and the only way to
 know the braille says what the handout says is to translate it back. What a handout's braille file says (its
-blocks of text, in the locale's words) is careprint.formats.brf's; this module knows nothing of handouts.
+blocks of text, in the locale's words) is careprint.formats.brf_content's; this module knows nothing of handouts.
 
 liblouis is not on PyPI. careprint runs Debian's `lou_translate` command (liblouis-bin; its tables are
 liblouis-data) rather than the python3-louis binding: the binding lives in the system Python's dist-packages,
 which careprint's virtualenv (and CI's Python) does not see, and a crash in the C library would end the build
-instead of one file. The command costs about 15 ms to translate a whole handout each way (measured against the
-binding, 12 ms), nothing beside the second a PDF takes.
+instead of one file. Three runs of the command (forward, page numbers included; the characters a table lacks;
+back) make a handout's braille in 60-100 ms on a busy 2-core machine, 10-20 ms more than the binding, nothing
+beside the seconds a PDF takes.
 
-The layout follows BANA's Braille Formats (2016), the North American guidance Canada's UEB transcribers use:
+The layout follows BANA's Braille Formats (2016), the North American transcription guidance:
 40 cells by 25 lines; the braille page number at the right margin of line 25 (the last line, which holds nothing
 else here); headings centred with a blank line before them and at least three blank cells at each end; paragraphs
 in 3-1 form (first line indented two cells, runover lines at the margin), list items in 1-3 form. Lines end with
@@ -46,10 +47,20 @@ class BrailleError(Exception):
         self.table = table
 
 
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060"))  # soft hyphen, zero-width space, word joiner
+CUT = "\x7f"  # ends a line whose braille word goes on at the next line (never written: page_text drops it)
+
+
+def plain(text: str) -> str:
+    """Print as braille spells it: without the invisible marks that only tell a printed line where it may break
+    (liblouis would write a soft hyphen as a hyphen)."""
+    return text.translate(INVISIBLE)
+
+
 def _clean(text: str) -> str:
     """One line for lou_translate, which translates its input line by line and reads a backslash as the start of
     an escape ("\\x41"): a backslash stands for itself doubled (in ASCII braille it is a cell, "ou")."""
-    return " ".join(text.split()).replace("\\", "\\\\")
+    return " ".join(plain(text).split()).replace("\\", "\\\\")
 
 
 def translate(table: str, texts: list[str], backward: bool = False) -> list[str]:
@@ -125,7 +136,7 @@ def wrap(cells: str, width: int, first: int = 0, runover: int = 0) -> list[str]:
             if line.strip():
                 lines.append(line)
             room = width - indent
-            lines.append(" " * indent + word[:room])
+            lines.append(" " * indent + word[:room] + CUT)
             word, line = word[room:], " " * runover
             indent = runover
         if line.strip() and len(line) + 1 + len(word) > width:
@@ -149,6 +160,14 @@ def block_lines(style: str, cells: str) -> list[str]:
     return wrap(cells, CELLS, first, runover)
 
 
+SHORT = 4  # lines: a block this short is never split between two pages
+
+
+def _whole(lines: list[str], keep: bool) -> int:
+    """How many of a block's lines must be on the page it starts on."""
+    return len(lines) if keep or len(lines) <= SHORT else 1
+
+
 def paginate(document: Document, cells: dict[str, str], ref: str = "") -> tuple[list[list[str]], dict[int, int]]:
     """The text lines of each page (at most TEXT_LINES), and the page each group starts on. `cells` is each text's
     braille; `ref` is the braille added to the end of document.page_ref's block."""
@@ -166,14 +185,14 @@ def paginate(document: Document, cells: dict[str, str], ref: str = "") -> tuple[
     last_group = None
     for index, block in enumerate(document.blocks):
         gap = 1 if block.style in SET_APART and pages[-1] else 0
-        # A block that must stay with what follows moves to the next page with it, if they fit on one; any other
-        # block runs on over the page break.
-        chain, height = index, gap + len(laid[index])
+        # A block that must stay with what follows moves to the next page with it, if they fit on one, and so does
+        # a short block (never a line or two left alone on a page); a longer one runs on over the page break.
+        chain, height = index, gap + _whole(laid[index], block.keep)
         while document.blocks[chain].keep and chain + 1 < len(document.blocks):
             chain += 1  # every block it keeps with in full, then the first line of the one after them
             following = document.blocks[chain]
-            height += (following.style in SET_APART) + (len(laid[chain]) if following.keep else 1)
-        if block.keep and pages[-1] and len(pages[-1]) + height > TEXT_LINES and height <= TEXT_LINES:
+            height += (following.style in SET_APART) + _whole(laid[chain], following.keep)
+        if pages[-1] and len(pages[-1]) + height > TEXT_LINES and height <= TEXT_LINES:
             pages.append([])
             gap = 0
         for number, line in enumerate([""] * gap + laid[index]):
@@ -196,9 +215,25 @@ def page_text(pages: list[list[str]], numbers: list[str]) -> bytes:
     line 25; CRLF line ends, a form feed between pages."""
     out = []
     for lines, number in zip(pages, numbers):
-        body = [line.rstrip() for line in lines] + [""] * (TEXT_LINES - len(lines))
+        body = [line.removesuffix(CUT).rstrip() for line in lines] + [""] * (TEXT_LINES - len(lines))
         out.append("".join(line + EOL for line in body + [number.rjust(CELLS)]))
     return FF.join(out).encode("ascii")
+
+
+def logical_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Each page's lines, a braille word cut at a line's end joined again (on the page where it ends): what
+    back-translation reads."""
+    joined: list[list[str]] = []
+    carried = ""
+    for lines in pages:
+        joined.append([])
+        for line in lines:
+            if line.endswith(CUT):
+                carried += line[:-1].strip()
+            else:
+                joined[-1].append(carried + line.strip() if carried else line)
+                carried = ""
+    return joined
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def run_merge_manifests(args: argparse.Namespace) -> int:
     count, shards = merge_manifests(args.out, f"careprint {__version__}")
     with output_lock(args.out):
         write_catalogue(project, args.out, load_manifest(args.out).entries, datetime.date.today(), _warn)
-    print(f"merged {shards} shard manifests: {count} PDFs listed in {args.out / 'manifest.json'}; catalogue: "
+    print(f"merged {shards} shard manifests: {count} files listed in {args.out / 'manifest.json'}; catalogue: "
           f"{args.out / 'index.html'}")
     return 0
 

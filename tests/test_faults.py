@@ -86,9 +86,10 @@ def run(project: Path, out: Path, *extra: str, env: dict, timeout: float = 180) 
 
 
 def pdf_hashes(out: Path) -> dict[str, str]:
-    """Every output on disk (the PDFs and the web edition's pages) -> its sha256."""
+    """Every output on disk (the PDFs, the web edition's pages, the braille files) -> its sha256."""
     return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.suffix in (".pdf", ".html") and p.is_file() and not p.is_symlink()}
+            for p in sorted(out.rglob("*")) if p.suffix in (".pdf", ".html", ".brf") and p.is_file()
+            and not p.is_symlink() and p.name != "index.html"}
 
 
 def snapshot(root: Path, *skip: Path) -> dict[str, tuple]:
@@ -120,6 +121,10 @@ def assert_whole_and_listed_exactly(out: Path) -> dict[str, str]:
             assert data.startswith(b"<!DOCTYPE html>") and data.rstrip().endswith(b"</html>"), path
         else:
             assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), path
+    for path in out.rglob("*.brf"):
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()  # whole: 25 lines on each page, the last ending with CRLF
+            assert data.endswith(b"\r\n") and all(page.count(b"\r\n") == 25 for page in data.split(b"\f")), path
     manifest = out / "manifest.json"
     entries = json.loads(manifest.read_text())["pdfs"] if manifest.exists() else []
     on_disk = pdf_hashes(out)
@@ -415,7 +420,7 @@ def write_manifest(state: dict, body) -> None:
 
 def withdrawn_entry(state: dict, path: str, digest: str | None = None) -> dict:
     """An entry copied from a real one, with another path, whose handout file is gone: a build would remove it."""
-    entry = dict(manifest_of(state)["pdfs"][0])
+    entry = dict(next(e for e in manifest_of(state)["pdfs"] if e["path"].endswith(".pdf")))  # (a PDF's facts)
     entry.update(path=path, source="handouts/withdrawn.yaml")
     if path.count("/") == 1 and path.endswith(".pdf"):  # a well-formed path: the rest of the entry agrees with it
         entry.update(edition=path.split("/")[0], handout=path.split("/")[1].removesuffix(".pdf"))

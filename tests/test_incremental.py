@@ -18,9 +18,9 @@ from .conftest import FIXTURE, inside
 
 
 def hashes(out: Path) -> dict[str, str]:
-    """Every output a build wrote (the PDFs and the web edition's pages) -> its sha256."""
+    """Every output a build wrote (the PDFs, the web edition's pages, the braille files) -> its sha256."""
     return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*"))
-            if p.suffix in (".pdf", ".html")}
+            if p.suffix in (".pdf", ".html", ".brf") and p.name != "index.html"}
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_a_second_build_has_nothing_to_do(content, tmp_path, capsys):
     assert build(content, tmp_path / "out") == 0
     capsys.readouterr()
     assert build(content, tmp_path / "out") == 0
-    assert capsys.readouterr().out == f"nothing to do: all 9 PDFs in {tmp_path / 'out'}/ are up to date " \
+    assert capsys.readouterr().out == f"nothing to do: all 9 files in {tmp_path / 'out'}/ are up to date " \
                                       "(--force rebuilds them)\n"
 
 
@@ -74,8 +74,8 @@ def test_changing_one_handout_rebuilds_only_its_pdfs(content, tmp_path, capsys):
     capsys.readouterr()
     assert build(content, out) == 0
     printed = capsys.readouterr().out
-    assert "6 PDFs are up to date and were not rebuilt" in printed
-    assert "3 of 3 PDFs built" in printed and "(6 up to date)" in printed
+    assert "6 files are up to date and were not rebuilt" in printed
+    assert "3 of 3 files built" in printed and "(6 up to date)" in printed
     after = hashes(out)
     changed = sorted(path for path in after if after[path] != before[path])
     assert changed == ["large-print/hypercalcemia.pdf", "plain-language/hypercalcemia.pdf", "web/hypercalcemia.html"]
@@ -87,9 +87,9 @@ def test_force_rebuilds_everything_and_a_deleted_pdf_is_rebuilt(content, tmp_pat
     (out / "large-print" / "hypercalcemia.pdf").unlink()
     capsys.readouterr()
     assert build(content, out) == 0
-    assert "1 of 1 PDFs built" in capsys.readouterr().out
+    assert "1 of 1 files built" in capsys.readouterr().out
     assert build(content, out, "--force") == 0
-    assert "9 of 9 PDFs built" in capsys.readouterr().out
+    assert "9 of 9 files built" in capsys.readouterr().out
 
 
 def test_a_review_date_that_has_come_ends_the_no_op_shortcut(content, tmp_path, capsys):
@@ -108,7 +108,7 @@ def test_shards_split_the_catalogue_stably_and_merge_into_one_manifest(content, 
     assert build(content, out, "--shard", "2/2") == 0
     capsys.readouterr()
     assert main(["merge-manifests", str(out)]) == 0
-    assert capsys.readouterr().out == f"merged 2 shard manifests: 12 PDFs listed in {out / 'manifest.json'}; " \
+    assert capsys.readouterr().out == f"merged 2 shard manifests: 12 files listed in {out / 'manifest.json'}; " \
                                       f"catalogue: {out / 'index.html'}\n"
     assert build(content, tmp_path / "whole", "--jobs", "1") == 0
     assert hashes(out) == hashes(tmp_path / "whole")
@@ -149,7 +149,7 @@ def test_bad_shard_and_jobs_values_are_usage_errors(capsys):
 def test_quiet_prints_only_the_summary(content, tmp_path, capsys):
     assert build(content, tmp_path / "out", "--quiet") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("9 of 9 PDFs built")
+    assert len(lines) == 1 and lines[0].startswith("9 of 9 files built")
 
 
 def test_workers_remove_their_font_folders(content, tmp_path, project_copy):
@@ -204,6 +204,7 @@ def test_a_withdrawn_handout_is_taken_out_of_the_output_folder(content, tmp_path
     printed = capsys.readouterr().out
     assert f"removed {out / 'large-print' / 'bone-metastases.pdf'}: its handout file is gone" in printed
     assert sorted(hashes(out)) == [
+        "braille/calcium-extra.brf", "braille/hypercalcemia.brf", "braille/spinal-cord-compression.brf",
         "large-print/calcium-extra.pdf", "large-print/hypercalcemia.pdf", "large-print/spinal-cord-compression.pdf",
         "plain-language/calcium-extra.pdf", "plain-language/hypercalcemia.pdf",
         "plain-language/spinal-cord-compression.pdf", "web/calcium-extra.html", "web/hypercalcemia.html",

@@ -50,7 +50,7 @@ def test_the_build_walks_the_layout_of_every_pdf_and_finds_nothing(monkeypatch, 
         return calls[-1]
 
     monkeypatch.setattr(layout_module, "check_layout", spy)
-    outcomes = build(load_library(Project(root=project_root)), tmp_path, list(EDITIONS)).outcomes
+    outcomes = build(load_library(Project(root=project_root)), tmp_path, list(EDITION_NAMES)).outcomes
     assert len(calls) == len(outcomes) == len(CASES)
     assert calls == [[]] * len(CASES)
     assert [o.problems for o in outcomes] == [[]] * len(CASES)

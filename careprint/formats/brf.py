@@ -84,7 +84,10 @@ def summary(facts) -> str:
 
 
 def words_of(texts, word_re) -> set[str]:
-    return {word.casefold().replace("’", "'") for text in texts for word in word_re.findall(text)}
+    """Distinct words, case-folded, as the locale counts them; a soft hyphen is not a word's end."""
+    from ..braille import plain
+
+    return {word.casefold().replace("’", "'") for text in texts for word in word_re.findall(plain(text))}
 
 
 def expected_of(handout, locale) -> BrfExpected:
@@ -151,7 +154,7 @@ class BrfMaker:
 
     def _lay_out(self, locale, document, texts):
         """(the BRF, each page's number in braille, each page's text lines translated back to print)."""
-        from ..braille import page_text, paginate, translate
+        from ..braille import logical_lines, page_text, paginate, translate
 
         table = locale.braille.table
         # Page numbers and the "signs start on page N." reference, for up to `most` pages, in the same call.
@@ -168,14 +171,16 @@ class BrfMaker:
             if start == guess or len(pages) > most:
                 break
             guess = start
-        if len(pages) > most:
+        if len(pages) > most or start != guess:
             from ..braille import BrailleError
 
-            raise BrailleError(f"careprint bug: the handout needs more than the {most} braille page numbers made")
+            raise BrailleError(f"careprint bug: the braille pages could not be numbered ({len(pages)} pages; the "
+                               f"warning signs start on page {start}, not {guess})")
         data = page_text(pages, page_cells)
-        back_lines = translate(table, [line for page in pages for line in page], backward=True)
+        logical = logical_lines(pages)
+        back_lines = translate(table, [line for page in logical for line in page], backward=True)
         back, at = [], 0
-        for page in pages:
+        for page in logical:
             back.append(back_lines[at:at + len(page)])
             at += len(page)
         return data, page_cells[: len(pages)], back
@@ -215,7 +220,9 @@ def _after(words: list[str], label: list[str], action: list[str], start: int) ->
 
 
 def _sequence(subject, lines) -> list[str]:
-    return [w.casefold().replace("’", "'") for w in subject.expected.word_re.findall(" ".join(lines))]
+    from ..braille import plain
+
+    return [w.casefold().replace("’", "'") for w in subject.expected.word_re.findall(plain(" ".join(lines)))]
 
 
 def levels_in_order(subject):

@@ -131,7 +131,8 @@ def content(handout, locale, clinic, sources) -> Document:
         add("paragraph", f"{words.sources_lead} {'; '.join(publishers)}.")
     add("paragraph", locale.approval_line(handout.review, state))
 
-    # Last, so that the final page holds the numbers to call (templates/sections/contacts.html.j2).
+    # Last, so that the final page holds the numbers to call (templates/sections/contacts.html.j2), all on one page
+    # (the last block kept "with the next" keeps the whole section together).
     add("heading", words.contacts_heading, True)
     add("line", clinic.name or "", True)
     writer.phone(clinic.phones.day)
@@ -139,5 +140,5 @@ def content(handout, locale, clinic, sources) -> Document:
     if clinic.phones.emergency.number:
         writer.phone(clinic.phones.emergency)
     add("line", clinic.website or "", True)
-    add("paragraph", f"{emergency.label}: {emergency.now} {emergency.action} {emergency.fallback}")
+    add("paragraph", f"{emergency.label}: {emergency.now} {emergency.action} {emergency.fallback}", True)
     return writer.document

@@ -123,7 +123,13 @@ def update(out_dir: Path, entries: dict[str, dict], warn) -> tuple[list[str], di
         wanted = source(entries[path])
         if source_of(target) != wanted:
             data = read_file(out_dir / path, MAX_OUTPUT_BYTES, follow_symlinks=False)
-            write_atomic(target, draw(data, wanted))
+            try:
+                drawn = draw(data, wanted)
+            except RuntimeError as error:  # pypdfium2.PdfiumError: a listed file that is not a PDF careprint made
+                warn(f"{out_dir / path} could not be drawn for the catalogue page ({error}); it is listed without "
+                     "a picture")
+                continue
+            write_atomic(target, drawn)
             written.append(picture)
         width, height = _size(target)
         pictures[path] = Picture(picture, width // 2, height // 2)

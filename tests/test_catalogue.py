@@ -9,6 +9,7 @@ shared browser harness, tests/browser.py.)
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -303,3 +304,19 @@ def test_a_link_out_of_the_folder_gets_no_picture(content, tmp_path, capsys):
     assert list(elsewhere.iterdir()) == []
     assert "is a link that leads out of" in capsys.readouterr().err
     assert sorted(links(out)) == sorted(listed(out)) and page_of(out).all("img") == []
+
+
+def test_a_listed_file_that_cannot_be_drawn_is_listed_without_a_picture(content, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(content, out, "--edition", "large-print") == 0
+    body = json.loads((out / "manifest.json").read_text())
+    stranger = b"not a PDF, though a manifest says so"
+    (out / "large-print" / "stranger.pdf").write_bytes(stranger)
+    body["pdfs"].append({**body["pdfs"][0], "path": "large-print/stranger.pdf", "handout": "stranger",
+                         "title": "Stranger", "sha256": hashlib.sha256(stranger).hexdigest()})
+    (out / "manifest.json").write_text(json.dumps(body))
+    capsys.readouterr()
+    assert build(content, out, "--edition", "large-print") == 0
+    assert "large-print/stranger.pdf could not be drawn for the catalogue page" in capsys.readouterr().err
+    assert "large-print/stranger.pdf" in links(out) and not (out / "thumbnails/large-print/stranger.png").exists()
+    assert len(page_of(out).all("img")) == 3

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .problems import UsageError
-from .project import ALL_EDITIONS, EDITIONS, PAPER_SIZES, PRINTED, Project, find_project
+from .project import ALL_EDITIONS, EDITIONS, PAPER_SIZES, Project, find_project
 
 
 def program() -> str:

@@ -128,7 +128,6 @@ EDITIONS = {
     "braille": Edition("braille", min_glyph_pt=0.0, body_pt=0.0, format="brf"),
 }
 # The editions printed on paper: what a packet and `verify FILE` can take.
-PRINTED = {name: edition for name, edition in EDITIONS.items() if edition.format == "pdf"}
 
 # The quick-reference card for the fridge door: one page, the emergency and call-today signs alone, large print.
 # Not one of EDITIONS (the default build): built on request with `make_pdfs.py card` (careprint.pipeline.cards).

@@ -96,11 +96,14 @@ def parser() -> argparse.ArgumentParser:
     for_handouts(packet, "the handouts, in the order to print")
     packet.add_argument("--out", type=Path, metavar="FILE.pdf",
                         help="the packet to write (default: the project's out/packets/, named after the handouts)")
-    packet.add_argument("--edition", choices=sorted(EDITIONS), default="large-print",
+    packet.add_argument("--edition", choices=sorted(e for e in EDITIONS if not EDITIONS[e].bilingual),
+                        default="large-print",
                         help="edition of the handouts (default: large-print)")
     packet.add_argument("--for", dest="patient_name", metavar="NAME",
                         help="the patient's name, printed on the cover only (never logged or saved elsewhere)")
     packet.add_argument("--appointment", metavar="TEXT", help="the next appointment, printed on the cover only")
+    packet.add_argument("--language", metavar="TAG", help="print the handouts' translations into TAG (fr, vi, "
+                        "zh-Hans, zh-Hant, pa): each handout named must have one")
     packet.add_argument("--fillable", action="store_true",
                         help="make the cover's empty lines form fields that can be typed into before printing")
 

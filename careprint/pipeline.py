@@ -120,6 +120,7 @@ class PacketRequest:
     patient: object = None  # careprint.packet.Patient
     fillable: bool = False
     rules: Gate = field(default_factory=Gate)
+    language: str | None = None  # the handouts' translations into this language; None: the handouts themselves
 
 
 def packet(library: Library, request: PacketRequest, report: Callable[[Problem], None] = lambda problem: None):
@@ -129,4 +130,4 @@ def packet(library: Library, request: PacketRequest, report: Callable[[Problem],
     gate(library, request.handout_ids, [request.edition.name], replace(request.rules, for_patient=True), report)
     machine_notes(report)
     return build_packet(library, request.handout_ids, request.edition, request.out, request.paper, request.patient,
-                        request.fillable)
+                        request.fillable, request.language)

@@ -69,13 +69,13 @@ def output_folder(given: Path | None, root: Path) -> Path:
     return Path("out") if root == Path(os.path.abspath(Path.cwd())) else root / "out"
 
 
-def packet_path(out_dir: Path, handout_ids: list[str]) -> Path:
+def packet_path(out_dir: Path, handout_ids: list[str], language: str | None = None) -> Path:
     """Where a packet goes without --out: out/packets/, named after its handouts and never after the patient (a
     file name is seen by anyone); a long list by its first handout, as a file name has a limit."""
     name = "+".join(handout_ids)
     if len(name) > 120:
         name = f"{handout_ids[0]}-and-{len(handout_ids) - 1}-more"
-    return out_dir / "packets" / f"{name}.pdf"
+    return out_dir / "packets" / f"{name}{'.' + language if language else ''}.pdf"
 
 
 def theme_file(root: Path, name: str, theme: Path = THEME) -> Path:

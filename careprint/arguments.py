@@ -111,6 +111,8 @@ def parser() -> argparse.ArgumentParser:
     for_handouts(card, "handouts with a triage block")
     card.add_argument("--out", type=Path, metavar="DIR",
                       help="output folder; cards go in DIR/card/ (default: the project's out/)")
+    card.add_argument("--language", metavar="TAG", help="the handouts' translations into TAG (default: the handouts "
+                      "in their own language)")
 
     approve = commands.add_parser(
         "approve", help="record that a clinician approved a handout's text, in its review: block",

@@ -169,9 +169,11 @@ def run_card(args: argparse.Namespace) -> int:
     args.out = _output(args, project)
     library = pipeline.load(project)
     arguments.check_ids(library, args.handout_ids)
+    for handout_id in args.handout_ids:
+        arguments.check_language(library, handout_id, args.language)
     outcomes = pipeline.cards(library, args.out, args.handout_ids, args.paper,
                               Reporter(args.out, interactive=False).done, rules=arguments.rules_of(args),
-                              report=_report, warn=_warn)
+                              report=_report, warn=_warn, language=args.language)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} cards built in {args.out / 'card'}/; manifest: "
           f"{args.out / 'manifest.json'}")

@@ -27,6 +27,7 @@ def _shipped(inside: str, marker: str) -> Path:
 THEME = _shipped("theme", "templates")  # its templates/ and styles/: the default look of every page
 SHIPPED_CONTENT = _shipped("starter", "handouts")  # its handouts/, reference/ and images/: what a new project copies
 THEME_FOLDERS = ("templates", "styles")
+LANGUAGE_FILES = ("locale.yaml", "glossary.yaml")  # in a translation language's folder, beside its handouts
 
 
 def is_project(folder: Path) -> bool:
@@ -192,6 +193,14 @@ class Project:
     @property
     def glossary(self) -> Path:
         return self.root / "reference" / "glossary.yaml"
+
+    def translation_files(self) -> list[Path]:
+        """Every translated handout file, by language folder then file name (names only: cheap, for planning)."""
+        folder = self.translations
+        if not folder.is_dir():
+            return []
+        return sorted(path for path in folder.glob("*/*.yaml")
+                      if path.name not in LANGUAGE_FILES and not path.name.startswith((".", "_")))
 
     @property
     def translations(self) -> Path:

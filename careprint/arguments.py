@@ -21,8 +21,9 @@ def program() -> str:
 
 
 def _printed(editions: dict) -> list[str]:
-    """The editions made as PDF: the ones a packet prints and `verify` checks (not braille)."""
-    return sorted(name for name, edition in editions.items() if edition.format == "pdf")
+    """The editions made as PDF of one language: the ones a packet prints and `verify` checks (not braille, not the
+    bilingual edition, which is made of translations only)."""
+    return sorted(name for name, edition in editions.items() if edition.format == "pdf" and not edition.bilingual)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -106,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
     packet.add_argument("--for", dest="patient_name", metavar="NAME",
                         help="the patient's name, printed on the cover only (never logged or saved elsewhere)")
     packet.add_argument("--appointment", metavar="TEXT", help="the next appointment, printed on the cover only")
+    packet.add_argument("--language", metavar="TAG", help="print the handouts' translations into TAG (fr, vi, "
+                        "zh-Hans, zh-Hant, pa): each handout named must have one")
     packet.add_argument("--fillable", action="store_true",
                         help="make the cover's empty lines form fields that can be typed into before printing")
 
@@ -113,6 +116,8 @@ def parser() -> argparse.ArgumentParser:
     for_handouts(card, "handouts with a triage block")
     card.add_argument("--out", type=Path, metavar="DIR",
                       help="output folder; cards go in DIR/card/ (default: the project's out/)")
+    card.add_argument("--language", metavar="TAG", help="the handouts' translations into TAG (default: the handouts "
+                      "in their own language)")
 
     approve = commands.add_parser(
         "approve", help="record that a clinician approved a handout's text, in its review: block",

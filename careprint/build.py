@@ -169,6 +169,7 @@ def build_outputs(
     start: Callable[[int, int], None] = lambda total, unchanged: None,
     warn: Callable[[str], None] = lambda message: None,
     today: datetime.date | None = None,
+    language: str | None = "",
 ) -> BuildResult:
     """Make, check and write the selected outputs whose inputs changed; one Outcome per output made or failed.
     The gates have run (careprint.pipeline.build, the way to call this).
@@ -179,6 +180,8 @@ def build_outputs(
     `today` (None: today's date) marked."""
     loaded = [item.path for item in library.handouts]
     tasks = plan(library.project, editions, paper, handout_ids, shard, files=loaded)
+    if language != "":  # one language only: None, the handouts' own; a tag, their translations into it
+        tasks = [task for task in tasks if task.language == language]
     outcomes: list[Outcome] = []
     root = library.project.root
     name = manifest_name(shard)

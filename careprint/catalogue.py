@@ -76,6 +76,17 @@ def _project(project: Project | None) -> Project:
     return project if project is not None else Project(root=THEME)
 
 
+def _states(entry: dict) -> list[str]:
+    """The states a file is in, as the page says them: its text's review, then (a translation) its translator's check
+    and whether it still matches the English. Approved alone only when nothing else is to say."""
+    states = [entry["review_status"]]
+    if entry.get("translation_status") not in (None, "approved"):
+        states.append(f"translation_{entry['translation_status']}")
+    if entry.get("translation_current") is False:
+        states.append("translation_out_of_date")
+    return states if len(states) == 1 else [state for state in states if state != "approved"]
+
+
 def _is_overdue(entry: dict, today: datetime.date) -> bool:
     return datetime.date.fromisoformat(entry["next_review"]) < today
 
@@ -151,13 +162,13 @@ def group(entries: dict[str, dict], today: datetime.date, pictures: dict[str, th
             title = next((e["title"] for e in chosen if e.get("title")), handout_id)  # an older manifest: no title
             language = Language(tag, _language_name(tag), title)
             for entry in chosen:
-                state = entry["review_status"]
+                states = _states(entry)
                 language.files.append(File(
                     entry["path"], words.editions.get(entry["edition"], entry["edition"]),
                     entry["path"].rsplit(".", 1)[-1].upper(), entry.get("pages"),
-                    words.papers.get(entry["paper"], entry["paper"]), entry["version"], state == "approved",
-                    words.states.get(state) or words.other_state.format(state=state), entry["next_review"],
-                    _is_overdue(entry, today), pictures.get(entry["path"])))
+                    words.papers.get(entry["paper"], entry["paper"]), entry["version"], states == ["approved"],
+                    "; ".join(words.states.get(state) or words.other_state.format(state=state) for state in states),
+                    entry["next_review"], _is_overdue(entry, today), pictures.get(entry["path"])))
             handout.languages.append(language)
         handout.title = handout.languages[0].title
         found = [handout.id, *(f"{language.title} {language.name}" for language in handout.languages),

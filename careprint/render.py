@@ -216,7 +216,9 @@ class Renderer:
                 stylesheets=sheets, font_config=self.font_config)
 
     def write(self, documents: list) -> bytes:
-        """Laid-out documents -> one tagged PDF/UA-1 (title and language from the first), furniture as artifacts."""
+        """Laid-out documents -> one tagged PDF/UA-1 (title and language from the first), furniture as artifacts,
+        Chinese faces embedded compactly (careprint.compactfonts)."""
+        from .compactfonts import compact_cid_fonts
         from .tagging import mark_page_furniture_as_artifacts
 
         with self._logging():
@@ -225,7 +227,7 @@ class Renderer:
             else:
                 pages = [page for document in documents for page in document.pages]
                 pdf = documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
-        return mark_page_furniture_as_artifacts(pdf)
+        return mark_page_furniture_as_artifacts(compact_cid_fonts(pdf))
 
     @property
     def messages(self) -> list[str]:

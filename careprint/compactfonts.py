@@ -5,7 +5,7 @@ written into the page content stay valid, and keeps every glyph slot up to the h
 and Gurmukhi faces are small, but Noto Sans CJK has 65,535 glyphs and Chinese characters sit near its end: each
 face came out with about 63,000 slots, of which some 300 hold a glyph. The empty slots still cost an offset in the
 CFF table's CharStrings index, an entry in its FDSelect, and a row in hmtx and vmtx (about 800 KB per face before
-compression, 170-185 KB after; measured on large-print hypercalcemia.zh-Hans.pdf, README "Size of Chinese PDFs").
+compression, 170-185 KB after; measured on large-print hypercalcemia.zh-Hans.pdf).
 
 Noto Sans CJK is a CID-keyed CFF font (Adobe-Identity-0): its charset names each glyph by a CID, and WeasyPrint's
 glyph ids are those CIDs (the subset keeps them equal). PDF defines a bare CID-keyed CFF program (FontFile3

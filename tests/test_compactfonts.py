@@ -31,7 +31,7 @@ LIMIT = 300 * 1024
 
 def _make(project: Path, ids: list[str], edition: str, compact: bool) -> dict:
     """Each handout's Made (bytes, problems), with the compacting pass on or off."""
-    library = load_library(Project(project))
+    library = load_library(Project(root=project))
     maker = PdfMaker(library, "letter")
     try:
         with pytest.MonkeyPatch.context() as patch:
@@ -143,7 +143,7 @@ def test_the_pass_is_deterministic(chinese):
 
 
 def test_an_english_pdf_is_byte_for_byte_what_weasyprint_wrote(project_root):
-    library = load_library(Project(project_root))
+    library = load_library(Project(root=project_root))
     handout = library.handouts[0].handout.id
     before = _make(project_root, [handout], "plain-language", compact=False)[handout]
     after = _make(project_root, [handout], "plain-language", compact=True)[handout]

@@ -147,8 +147,7 @@ def test_the_glyph_size_check_sees_every_script(made, language):
     assert min(sizes) >= ALL_EDITIONS["plain-language"].min_glyph_pt - 0.01
 
 
-@pytest.mark.xfail(strict=True, reason="not done yet: measured 323-330 KB; WeasyPrint's HarfBuzz subset keeps the "
-                   "glyph ids (RETAIN_GIDS), so the CJK face keeps 65,535 empty glyph slots")
 def test_chinese_pdf_is_small(made):
+    """Each Chinese face is embedded compactly (careprint.compactfonts; tests/test_compactfonts.py)."""
     for language in ("zh-Hans", "zh-Hant"):
         assert len(made[language].data) < 300 * 1024

@@ -95,7 +95,8 @@ def assert_lists_exactly_the_manifest(out: Path) -> None:
     pictures = [attrs["src"] for attrs in page.all("img")]
     assert sorted(pictures) == sorted(thumbnails.picture_path(path) for path in entries if path.endswith(".pdf"))
     for path, entry in entries.items():
-        assert thumbnails.source_of(out / thumbnails.picture_path(path)) == thumbnails.source(entry)
+        if path.endswith(".pdf"):  # a web page or a braille file has no picture
+            assert thumbnails.source_of(out / thumbnails.picture_path(path)) == thumbnails.source(entry)
     on_disk = sorted(p.relative_to(out).as_posix() for p in (out / "thumbnails").rglob("*") if p.is_file())
     assert on_disk == sorted(pictures)
 
@@ -126,9 +127,12 @@ def test_the_page_lists_and_links_every_file_in_the_manifest(built, manifest):
                       "spinal-cord-compression": "Cancer pressing on the spinal cord"}
     for entry in manifest["pdfs"]:  # each row: its title's table, its pages, its state and its next review
         row = next(row for row in page.rows if entry["path"] in row)
-        edition = {"large-print": "Large print", "plain-language": "Plain language"}[entry["edition"]]
-        assert f"{edition} PDF, {entry['pages']} pages Letter paper Version {entry['version']} {DRAFT} " \
-               f"{entry['next_review']}" in row, row
+        edition = {"large-print": "Large print", "plain-language": "Plain language", "web": "Web page",
+                   "braille": "Braille-ready file"}[entry["edition"]]
+        kind = {"pdf": "PDF", "html": "HTML", "brf": "BRF"}[entry["path"].rsplit(".", 1)[1]]
+        pages = f", {entry['pages']} pages" if "pages" in entry else ""
+        paper = " Letter paper" if kind == "PDF" else ""
+        assert f"{edition} {kind}{pages}{paper} Version {entry['version']} {DRAFT} {entry['next_review']}" in row, row
     assert [attrs.get("scope") for attrs in page.all("th")][:7] == ["col"] * 7
     assert len(page.all("table")) == 3 and len(page.all("caption")) == 3
     assert f"Files of “{titles['hypercalcemia']}”" in page.words
@@ -137,7 +141,7 @@ def test_the_page_lists_and_links_every_file_in_the_manifest(built, manifest):
 
 def test_each_pdf_has_a_picture_of_its_own_page_1(built, manifest):
     page = page_of(built)
-    for entry in manifest["pdfs"]:
+    for entry in (entry for entry in manifest["pdfs"] if entry["path"].endswith(".pdf")):
         src = thumbnails.picture_path(entry["path"])
         img = page.all("img", src=src)[0]
         assert img["alt"].startswith(f"Page 1 of the PDF of “{entry['title']}”, ")
@@ -192,12 +196,13 @@ def test_new_languages_formats_and_states_appear_with_no_change_to_the_code():
     assert "<script>alert" not in html
     rows = [row for row in page.rows if "hypercalcemia" in row]
     assert [row.split()[-1] for row in rows] == [  # by language (the default first), edition, format
-        "large-print/hypercalcemia.pdf", "braille/hypercalcemia.brf", "web/hypercalcemia.html",
+        "large-print/hypercalcemia.pdf", "web/hypercalcemia.html", "braille/hypercalcemia.brf",
         "large-print/hypercalcemia.fr.pdf"]
     assert "Version 1.1 Approved for patient use 2027-05-24" in rows[0] and "Not approved" not in rows[0]
-    assert "BRF, 31 pages" in rows[1] and "Not approved: approval not confirmed for this text" in rows[1]
-    assert "HTML Letter paper" in rows[2] and "Not approved: changed since approval" in rows[2]
-    assert "No picture (not a PDF)" in rows[2]
+    assert "BRF, 31 pages" in rows[2] and "Not approved: approval not confirmed for this text" in rows[2]
+    assert "HTML Version 1.1" in rows[1] and "Letter paper" not in rows[1]  # paper is a PDF's
+    assert "Not approved: changed since approval" in rows[1]
+    assert "No picture (not a PDF)" in rows[1]
     assert "Trop de calcium dans le sang" in rows[3] and "Not approved: out-of-date" in rows[3]
     assert page.all("span", lang="fr")
     old = next(row for row in page.rows if "old-handout" in row)
@@ -230,7 +235,7 @@ def test_the_page_and_pictures_are_rewritten_only_when_their_bytes_change(conten
     (out / "thumbnails" / "large-print" / "hypercalcemia.png").unlink()
     capsys.readouterr()
     assert build(content, out) == 0  # the page is made again, and no PDF
-    assert f"0 of 0 PDFs built in {out}/ (6 up to date); manifest: {out / 'manifest.json'}; catalogue: " \
+    assert f"0 of 0 files built in {out}/ (12 up to date); manifest: {out / 'manifest.json'}; catalogue: " \
            f"{out / 'index.html'}" in capsys.readouterr().out
     assert {path: path.read_bytes() for path in files} == {path: data for path, (data, _) in first.items()}
 

@@ -44,7 +44,7 @@ def made(tmp_path_factory):
     # The scripts' test locale without its tanwin (فوراً): a known gap of WeasyPrint's, kept in test_scripts.py.
     locale = locale_text("fa").replace("فوراً ", "")
     (root / "translations" / "fa" / "locale.yaml").write_text(locale, encoding="utf-8")
-    library = load_library(Project(root))
+    library = load_library(Project(root=root))
     maker = PdfMaker(library, "letter")
     item = library.by_id["farsi-text"]
     try:

@@ -30,7 +30,7 @@ FARSI_TANWIN = ("known gap: WeasyPrint draws a raised Arabic mark (tanwin in ÙÙ
 def made(tmp_path_factory):
     """Every test language's handout in the plain-language edition: language -> careprint's Made (bytes, problems)."""
     root = make_scripts_project(tmp_path_factory.mktemp("scripts") / "project")
-    library = load_library(Project(root))
+    library = load_library(Project(root=root))
     maker = PdfMaker(library, "letter")
     try:
         return {language: maker.make(library.by_id[handout_id(language)], ALL_EDITIONS["plain-language"])

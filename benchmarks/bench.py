@@ -13,7 +13,11 @@ It prints a table and writes benchmarks/results.json. What it reports:
   same process with the same fonts;
 - their ratio, with and without the verification;
 - full build of the catalogue with 1 worker and with all workers (fresh processes, --force);
-- a no-op rebuild (nothing changed) and a one-handout-changed rebuild, with the number of PDFs each rebuilt.
+- a no-op rebuild (nothing changed) and a one-handout-changed rebuild, with the number of PDFs each rebuilt;
+- languages: one handout's PDF (render and verification, as a build makes it) in Chinese (zh-Hans) and Punjabi (pa)
+  against the English one of the same handout and edition, several runs taken in turn, the median of each and its
+  ratio to English (target <= 2.0), and the Chinese PDF's size (target under 300 KB). `--languages-only` measures
+  just this and updates its part of results.json ("languages"), leaving the other numbers as they were recorded.
 """
 
 from __future__ import annotations
@@ -111,12 +115,76 @@ def per_pdf_times(handouts_dir: Path, samples: int) -> dict[str, float]:
             "careprint_s": render_s + verify_s}
 
 
+LANGUAGES = ("en", "zh-Hans", "pa")
+
+
+def language_times(handout: str, edition_name: str, runs: int) -> dict[str, object]:
+    """Median seconds to make one PDF (careprint's render and every check, PdfMaker.make) of the repository's
+    `handout` in English and in each translation, in one warm process; the runs go round the languages in turn so
+    a busy machine slows each language alike."""
+    from careprint.formats.pdf import PdfMaker
+    from careprint.library import load_library
+    from careprint.project import EDITIONS, Project
+
+    library = load_library(Project())
+    edition = EDITIONS[edition_name]
+    maker = PdfMaker(library, "letter")
+    times: dict[str, list[float]] = {language: [] for language in LANGUAGES}
+    sizes: dict[str, int] = {}
+    try:
+        for run_number in range(runs + 1):  # the first round warms fonts and caches and is not counted
+            for language in LANGUAGES:
+                item = library.item(handout, None if language == "en" else language)
+                start = time.perf_counter()
+                made = maker.make(item, edition)
+                elapsed = time.perf_counter() - start
+                if made.problems:
+                    sys.exit(f"{handout} ({language}) failed its checks: {made.problems[0]}")
+                sizes[language] = len(made.data)
+                if run_number:
+                    times[language].append(elapsed)
+    finally:
+        maker.close()
+    median = {language: statistics.median(values) for language, values in times.items()}
+    return {"handout": handout, "edition": edition_name, "runs": runs,
+            **{f"{language}_s": median[language] for language in LANGUAGES},
+            **{f"{language}_ratio": median[language] / median["en"] for language in LANGUAGES if language != "en"},
+            **{f"{language}_bytes": sizes[language] for language in LANGUAGES}}
+
+
+def language_rows(found: dict) -> list[tuple[str, str]]:
+    where = f"{found['handout']}, {found['edition']}, median of {found['runs']}"
+    return [
+        (f"English PDF ({where})", f"{found['en_s'] * 1000:.0f} ms"),
+        ("Chinese (zh-Hans) PDF, ratio to English (target <= 2.0)",
+         f"{found['zh-Hans_s'] * 1000:.0f} ms, {found['zh-Hans_ratio']:.2f}x"),
+        ("Punjabi (pa) PDF, ratio to English (target <= 2.0)",
+         f"{found['pa_s'] * 1000:.0f} ms, {found['pa_ratio']:.2f}x"),
+        ("Chinese PDF size (target < 300 KB)", f"{found['zh-Hans_bytes'] / 1024:.0f} KB"),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--handouts", type=int, default=200, help="synthetic handouts (default 200, x 2 editions)")
     parser.add_argument("--samples", type=int, default=12, help="handouts timed one by one (default 12)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
+    parser.add_argument("--language-runs", type=int, default=7, help="timed runs of each language (default 7)")
+    parser.add_argument("--language-handout", default="hypercalcemia", help="the handout the languages are timed on")
+    parser.add_argument("--languages-only", action="store_true",
+                        help="measure only the languages and update their part of the JSON")
     args = parser.parse_args()
+
+    if args.languages_only:
+        results = json.loads(args.json.read_text()) if args.json.is_file() else {}
+        results["languages"] = language_times(args.language_handout, "large-print", args.language_runs)
+        rows = language_rows(results["languages"])
+        width = max(len(name) for name, _ in rows)
+        for name, value in rows:
+            print(f"{name:<{width}}  {value}")
+        args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+        print(f"wrote {args.json}")
+        return 0
 
     work = Path(tempfile.mkdtemp(prefix="careprint-bench-"))
     try:
@@ -137,6 +205,7 @@ def main() -> int:
         results["one_changed_rebuilt_pdfs"] = built_count(out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    results["languages"] = language_times(args.language_handout, "large-print", args.language_runs)
 
     rows = [
         ("bare WeasyPrint per PDF", f"{results['bare_weasyprint_s'] * 1000:.0f} ms"),
@@ -151,6 +220,7 @@ def main() -> int:
                                              f"{results['noop_rebuilt_pdfs']} PDFs rebuilt"),
         ("one handout changed", f"{results['one_changed_rebuild_s']:.2f} s, "
                                 f"{results['one_changed_rebuilt_pdfs']} PDFs rebuilt"),
+        *language_rows(results["languages"]),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:

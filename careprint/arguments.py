@@ -97,11 +97,14 @@ def parser() -> argparse.ArgumentParser:
     for_handouts(packet, "the handouts, in the order to print")
     packet.add_argument("--out", type=Path, metavar="FILE.pdf",
                         help="the packet to write (default: the project's out/packets/, named after the handouts)")
-    packet.add_argument("--edition", choices=sorted(PRINTED), default="large-print",
+    packet.add_argument("--edition", choices=sorted(e for e in PRINTED if not PRINTED[e].bilingual),
+                        default="large-print",
                         help="edition of the handouts (default: large-print)")
     packet.add_argument("--for", dest="patient_name", metavar="NAME",
                         help="the patient's name, printed on the cover only (never logged or saved elsewhere)")
     packet.add_argument("--appointment", metavar="TEXT", help="the next appointment, printed on the cover only")
+    packet.add_argument("--language", metavar="TAG", help="print the handouts' translations into TAG (fr, vi, "
+                        "zh-Hans, zh-Hant, pa): each handout named must have one")
     packet.add_argument("--fillable", action="store_true",
                         help="make the cover's empty lines form fields that can be typed into before printing")
 
@@ -109,6 +112,8 @@ def parser() -> argparse.ArgumentParser:
     for_handouts(card, "handouts with a triage block")
     card.add_argument("--out", type=Path, metavar="DIR",
                       help="output folder; cards go in DIR/card/ (default: the project's out/)")
+    card.add_argument("--language", metavar="TAG", help="the handouts' translations into TAG (default: the handouts "
+                      "in their own language)")
 
     approve = commands.add_parser(
         "approve", help="record that a clinician approved a handout's text, in its review: block",

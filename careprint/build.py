@@ -164,6 +164,7 @@ def build_outputs(
     shard: Shard | None = None,
     start: Callable[[int, int], None] = lambda total, unchanged: None,
     warn: Callable[[str], None] = lambda message: None,
+    language: str | None = "",
 ) -> BuildResult:
     """Make, check and write the selected outputs whose inputs changed; one Outcome per output made or failed.
     The gates have run (careprint.pipeline.build, the way to call this).
@@ -172,6 +173,8 @@ def build_outputs(
     disk, and re-raises with `written` (the paths of the files it wrote) set on the exception."""
     loaded = [item.path for item in library.handouts]
     tasks = plan(library.project, editions, paper, handout_ids, shard, files=loaded)
+    if language != "":  # one language only: None, the handouts' own; a tag, their translations into it
+        tasks = [task for task in tasks if task.language == language]
     outcomes: list[Outcome] = []
     root = library.project.root
     name = manifest_name(shard)

@@ -137,7 +137,7 @@ def run_packet(args: argparse.Namespace) -> int:
 
     project = arguments.project_of(args)
     if args.out is None:
-        args.out = packet_path(_output(args, project), args.handout_ids)
+        args.out = packet_path(_output(args, project), args.handout_ids, args.language)
     if args.out.suffix.lower() != ".pdf" or args.out.is_dir():
         raise UsageError(f"--out {args.out} must name the packet's PDF file, e.g. --out packet.pdf")
     patient = Patient(name=args.patient_name, appointment=args.appointment)
@@ -145,8 +145,10 @@ def run_packet(args: argparse.Namespace) -> int:
     library = pipeline.load(project)
     check_packet_target(Path(os.path.abspath(args.out)), {item.handout.id for item in library.handouts})
     arguments.check_ids(library, args.handout_ids)
+    for handout_id in args.handout_ids:
+        arguments.check_language(library, handout_id, args.language)
     request = pipeline.PacketRequest(args.handout_ids, EDITIONS[args.edition], args.out, args.paper, patient,
-                                     args.fillable, arguments.rules_of(args))
+                                     args.fillable, arguments.rules_of(args), args.language)
     outcome = pipeline.packet(library, request, _report)
     if not outcome.ok:
         print(f"FAILED  {args.out}  (nothing was written; the previous file, if any, is kept)", file=sys.stderr)
@@ -167,9 +169,11 @@ def run_card(args: argparse.Namespace) -> int:
     args.out = _output(args, project)
     library = pipeline.load(project)
     arguments.check_ids(library, args.handout_ids)
+    for handout_id in args.handout_ids:
+        arguments.check_language(library, handout_id, args.language)
     outcomes = pipeline.cards(library, args.out, args.handout_ids, args.paper,
                               Reporter(args.out, interactive=False).done, rules=arguments.rules_of(args),
-                              report=_report, warn=_warn)
+                              report=_report, warn=_warn, language=args.language)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} cards built in {args.out / 'card'}/; manifest: "
           f"{args.out / 'manifest.json'}")

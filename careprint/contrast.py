@@ -85,14 +85,13 @@ def _measure(project: Project, name: str, font_config) -> tuple[list[Problem], l
     from jinja2 import TemplateError
 
     from .layout import low_contrast
-    from .render import Renderer, jinja_environment, render_html
+    from .render import Renderer, jinja_environment
     from .specimen import specimen
 
     edition = ALL_EDITIONS[name]
     made = specimen()
     try:
-        html = render_html(made.handout, edition, made.clinic, made.sources,
-                           jinja_environment(project.template_folders), made.splits)
+        html = made.render(edition, jinja_environment(project.template_folders))
     except TemplateError as error:
         filename = getattr(error, "filename", None)  # the file at fault, as the template loader found it
         file = project.shown(Path(filename) if filename else project.template(edition.template))

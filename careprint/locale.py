@@ -116,10 +116,8 @@ class HandoutWords(_Strict):
                                            "text changed since it was translated")
     translation_approved: Words = Field(min_length=1, description="who checked the translation, and when")
     translated_from: Words = Field(min_length=1, description="which English version the translation is from")
-    translation_draft_label: Words = Field(min_length=1, description="page 1's top line for a draft translation: "
-                                           "a few words (the full sentence follows the emergency box)")
     translation_out_of_date_label: Words = Field(min_length=1, description="page 1's top line for an out-of-date "
-                                                 "translation: a few words")
+                                                 "translation: a few words (page 1's room is the emergency box's)")
     english_column: Words = Field(min_length=1, description="the heading over the English side of the bilingual "
                                   "edition")
     status_approved: Words

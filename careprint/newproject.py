@@ -42,6 +42,10 @@ def starter_files() -> dict[str, bytes]:
     for path in sorted((SHIPPED_CONTENT / "images").iterdir()):
         if path.is_file() and not path.name.startswith("."):
             files[f"images/{path.name}"] = read_file(path, MAX_STARTER_BYTES)
+    # The translations careprint ships (drafts, each bound to the English it translates: careprint.translation).
+    for path in sorted((SHIPPED_CONTENT / "translations").glob("*/*.yaml")):
+        if not path.name.startswith((".", "_")):
+            files[f"translations/{path.parent.name}/{path.name}"] = read_file(path, MAX_STARTER_BYTES)
     files["schema/handout.schema.json"] = schema_text().encode("utf-8")  # the handouts' first line points here
     return files
 

@@ -158,10 +158,14 @@ def build_packet(
     paper: str = "letter",
     patient: Patient | None = None,
     fillable: bool = False,
+    language: str | None = None,
 ) -> PacketOutcome:
-    """Render, verify and (only if every check passes) write one packet; returns what was found."""
+    """Render, verify and (only if every check passes) write one packet (of the handouts' translations into
+    `language`, if given); returns what was found."""
+    from .translation import translation_notes
+
     patient = patient or Patient()
-    items = [library.by_id[handout_id] for handout_id in handout_ids]
+    items = [library.item(handout_id, language) for handout_id in handout_ids]
     check_patient(patient, items[0].handout.language)
     outcome = PacketOutcome(out_path, list(handout_ids))
     locale = load_locale(items[0].handout.language)
@@ -181,7 +185,8 @@ def build_packet(
     parts[0].pages = len(renderer.layout(parts[0].html).pages)
     for item in items:
         def html(splits, item=item):
-            return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env, splits)
+            return render_html(item.handout, edition, library.clinic, library.sources_of(item.handout), env, splits,
+                               translation=translation_notes(item))
 
         document, splits = layout_keeping_levels_whole(renderer, html)
         parts.append(Part("handout", item=item, html=html(splits), splits=splits, pages=len(document.pages)))
@@ -200,7 +205,7 @@ def build_packet(
         else:
             handout = part.item.handout
             part.html = render_html(handout, edition, library.clinic, library.sources_of(handout), env, part.splits,
-                                    packet_page=packet_page)
+                                    packet_page=packet_page, translation=translation_notes(part.item))
         part.document = renderer.layout(part.html)
         if len(part.document.pages) != part.pages:
             layout_problems.append(on_page(

@@ -101,14 +101,15 @@ def build(library: Library, out_dir: Path, editions: list[str], handout_ids: lis
 def cards(library: Library, out_dir: Path, handout_ids: list[str], paper: str = "letter",
           echo: Callable[[Outcome], None] = lambda outcome: None, *, rules: Gate = Gate(),
           report: Callable[[Problem], None] = lambda problem: None,
-          warn: Callable[[str], None] = lambda message: None) -> list[Outcome]:
-    """One quick-reference card per handout (careprint.project.CARD), always made afresh, in this process."""
+          warn: Callable[[str], None] = lambda message: None, language: str | None = None) -> list[Outcome]:
+    """One quick-reference card per handout (careprint.project.CARD), always made afresh, in this process: in the
+    handouts' own language, or (`language`) their translations into it."""
     without = [handout_id for handout_id in handout_ids if not library.by_id[handout_id].handout.urgent_signs()]
     if without:
         raise UsageError(f"{', '.join(without)} has no emergency or call-today warning signs, so there is nothing "
                          f"to put on a card; cards are for handouts with a triage block")
     return build(library, out_dir, [CARD.name], handout_ids, paper, echo, rules=replace(rules, for_patient=True),
-                 report=report, force=True, warn=warn).outcomes
+                 report=report, force=True, warn=warn, language=language).outcomes
 
 
 @dataclass
@@ -120,6 +121,7 @@ class PacketRequest:
     patient: object = None  # careprint.packet.Patient
     fillable: bool = False
     rules: Gate = field(default_factory=Gate)
+    language: str | None = None  # the handouts' translations into this language; None: the handouts themselves
 
 
 def packet(library: Library, request: PacketRequest, report: Callable[[Problem], None] = lambda problem: None):
@@ -129,4 +131,4 @@ def packet(library: Library, request: PacketRequest, report: Callable[[Problem],
     gate(library, request.handout_ids, [request.edition.name], replace(request.rules, for_patient=True), report)
     machine_notes(report)
     return build_packet(library, request.handout_ids, request.edition, request.out, request.paper, request.patient,
-                        request.fillable)
+                        request.fillable, request.language)

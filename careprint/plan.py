@@ -23,7 +23,6 @@ from .files import MiB, read_file, real_path
 from .fonts import FAMILIES
 from .formats import all_formats, format_named
 from .project import ALL_EDITIONS, PACKAGE, THEME, Project, theme_file
-from .translations import translation_files
 from .write import file_sha256
 
 MAX_INPUT_BYTES = 64 * MiB  # any one input file; the stage that reads it properly says what is wrong with it
@@ -146,7 +145,7 @@ def plan(project: Project, editions: list[str], paper: str, handout_ids: list[st
     files = [f for f in (files if files is not None else handout_files(project.handouts))
              if (not handout_ids or f.stem in handout_ids) and in_shard(f.stem, shard)]
     translated = {}  # handout id -> its translation files
-    for path in translation_files(project):
+    for path in project.translation_files():
         translated.setdefault(path.stem, []).append(path)
     tasks = []
     for edition in editions:
@@ -167,11 +166,9 @@ def plan(project: Project, editions: list[str], paper: str, handout_ids: list[st
 
 def _language_bytes(project: Project, translation: Path) -> bytes:
     """A translation's file, and its language's words and glossary (the project's own, if it has them)."""
-    from .locale import locale_file
-
     folder = translation.parent
     parts = [_input_bytes(translation), _input_bytes(folder / "glossary.yaml"), _input_bytes(folder / "locale.yaml")]
-    shipped = locale_file(folder.name, PACKAGE_DIR / "locales")
+    shipped = PACKAGE_DIR / "locales" / f"{folder.name}.yaml"  # careprint.locale.locale_file, without pydantic
     parts.append(_input_bytes(shipped) if shipped.exists() else b"")
     return b"\0".join(parts)
 

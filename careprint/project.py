@@ -27,6 +27,7 @@ def _shipped(inside: str, marker: str) -> Path:
 THEME = _shipped("theme", "templates")  # its templates/ and styles/: the default look of every page
 SHIPPED_CONTENT = _shipped("starter", "handouts")  # its handouts/, reference/ and images/: what a new project copies
 THEME_FOLDERS = ("templates", "styles")
+LANGUAGE_FILES = ("locale.yaml", "glossary.yaml")  # in a translation language's folder, beside its handouts
 
 
 def is_project(folder: Path) -> bool:
@@ -69,13 +70,13 @@ def output_folder(given: Path | None, root: Path) -> Path:
     return Path("out") if root == Path(os.path.abspath(Path.cwd())) else root / "out"
 
 
-def packet_path(out_dir: Path, handout_ids: list[str]) -> Path:
+def packet_path(out_dir: Path, handout_ids: list[str], language: str | None = None) -> Path:
     """Where a packet goes without --out: out/packets/, named after its handouts and never after the patient (a
     file name is seen by anyone); a long list by its first handout, as a file name has a limit."""
     name = "+".join(handout_ids)
     if len(name) > 120:
         name = f"{handout_ids[0]}-and-{len(handout_ids) - 1}-more"
-    return out_dir / "packets" / f"{name}.pdf"
+    return out_dir / "packets" / f"{name}{'.' + language if language else ''}.pdf"
 
 
 def theme_file(root: Path, name: str, theme: Path = THEME) -> Path:
@@ -197,6 +198,14 @@ class Project:
     @property
     def glossary(self) -> Path:
         return self.root / "reference" / "glossary.yaml"
+
+    def translation_files(self) -> list[Path]:
+        """Every translated handout file, by language folder then file name (names only: cheap, for planning)."""
+        folder = self.translations
+        if not folder.is_dir():
+            return []
+        return sorted(path for path in folder.glob("*/*.yaml")
+                      if path.name not in LANGUAGE_FILES and not path.name.startswith((".", "_")))
 
     @property
     def translations(self) -> Path:

@@ -221,8 +221,10 @@ class Renderer:
                 stylesheets=sheets, font_config=self.font_config)
 
     def write(self, documents: list) -> bytes:
-        """Laid-out documents -> one tagged PDF/UA-1 (title and language from the first), furniture as artifacts."""
+        """Laid-out documents -> one tagged PDF/UA-1 (title and language from the first), furniture as artifacts,
+        Chinese faces embedded compactly (careprint.compactfonts)."""
         from .actualtext import document_language
+        from .compactfonts import compact_cid_fonts
         from .tagging import mark_page_furniture_as_artifacts
 
         # Text in another language than the document's is marked with its own (careprint.actualtext).
@@ -232,7 +234,7 @@ class Renderer:
             else:
                 pages = [page for document in documents for page in document.pages]
                 pdf = documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
-        return mark_page_furniture_as_artifacts(pdf)
+        return mark_page_furniture_as_artifacts(compact_cid_fonts(pdf))
 
     @property
     def messages(self) -> list[str]:

@@ -29,6 +29,28 @@ class Specimen:
     sources: list[Source]
     splits: Splits  # the call-today level is printed in two parts, the second marked "(continued)"
 
+    def render(self, edition, env) -> str:
+        """The specimen's HTML in an edition, as a draft, out-of-date translation would print (its notices are
+        styled too); in the bilingual edition every text is paired with itself, so each part's style is measured."""
+        from .locale import load_locale
+        from .render import render_html
+        from .translation import TranslationNotes, pair
+
+        handout, locale = self.handout, None
+        if edition.bilingual:
+            from .translation import BILINGUAL_SKIPPED, bilingual_locale, swap_texts
+
+            table = {text: pair(text, text, handout.language) for _, _, text in handout.texts()}
+            handout = swap_texts(handout, table, BILINGUAL_SKIPPED)
+            handout._printed_fingerprint = self.handout._printed_fingerprint
+            locale = bilingual_locale(load_locale(handout.language))
+        english = load_locale(handout.language)
+        notes = TranslationNotes(english, english, draft=True, out_of_date=True,
+                                 translated_from="Specimen: translated from version 1.", approval="")
+        return render_html(handout, edition, self.clinic, self.sources, env, self.splits, translation=notes,
+                           locale=locale)
+
+
 
 def _sign_list(name: str, level: str, title: str) -> SignList:
     return SignList(id=name, level=level, title=title,

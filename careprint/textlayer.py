@@ -108,12 +108,18 @@ def reading_order(runs: list[TextRun]) -> list[TextRun]:
     letters (Farsi) is read from right to left: its runs (a Persian phrase, a phone number or 911 in the Latin font,
     the next phrase) in the order of their right edges; PDFium gives each run's own text in logical order."""
     lines: list[list[TextRun]] = []
+    span = (0.0, 0.0)  # the last line's bottom and top
     for run in sorted(runs, key=lambda r: -r.box[3]):
-        middle = (run.box[1] + run.box[3]) / 2
-        if lines and lines[-1][0].box[1] <= middle <= lines[-1][0].box[3]:
+        bottom, top = run.box[1], run.box[3]
+        middle = (bottom + top) / 2
+        # One line if either's middle lies within the other: a run of a small glyph alone (an apostrophe in a
+        # fallback font, drawn high) is a part of the line whose text it sits in, not a line above it.
+        if lines and (span[0] <= middle <= span[1] or bottom <= (span[0] + span[1]) / 2 <= top):
             lines[-1].append(run)
+            span = (min(span[0], bottom), max(span[1], top))
         else:
             lines.append([run])
+            span = (bottom, top)
     ordered = []
     for line in lines:
         if any(right_to_left(run.text) for run in line):

@@ -89,15 +89,16 @@ def english_texts(handout: Handout) -> list[str]:
 SKIPPED_FIELDS = {"id", "file", "include", "sources", "read_more", "language", "version", "review"}
 
 
-def _swap(value, table: dict[str, str]):
-    """`value` with every string that is an English text replaced by its translation (models copied, not changed)."""
+def swap_texts(value, table: dict, skipped: set[str] = SKIPPED_FIELDS):
+    """`value` with every string that is a key of `table` replaced by its value (models copied, not changed), except
+    in the fields named in `skipped` (ids, file names, the review)."""
     if isinstance(value, str):
         return table.get(value, value)
     if isinstance(value, list):
-        return [_swap(item, table) for item in value]
+        return [swap_texts(item, table, skipped) for item in value]
     if isinstance(value, BaseModel):
-        update = {name: _swap(getattr(value, name), table) for name in type(value).model_fields
-                  if name not in SKIPPED_FIELDS}
+        update = {name: swap_texts(getattr(value, name), table, skipped) for name in type(value).model_fields
+                  if name not in skipped}
         return value.model_copy(update=update)
     return value
 
@@ -106,7 +107,7 @@ def translated_handout(english: Handout, translation: Translation) -> Handout:
     """The English handout with each text in the translation's language; a text with no translation stays English.
     Its review stays the English handout's: the clinical approval of what it says (the translation's own review is
     printed beside it)."""
-    handout = _swap(english, translation.table).model_copy(update={"language": translation.language})
+    handout = swap_texts(english, translation.table).model_copy(update={"language": translation.language})
     handout._printed_fingerprint = english._printed_fingerprint
     return handout
 
@@ -191,12 +192,13 @@ class TranslationNotes:
 
     def _labels(self, locale: Locale) -> str:
         words = locale.words
-        return "; ".join(([words.translation_draft_label] if self.draft else []) +
-                         ([words.translation_out_of_date_label] if self.out_of_date else []))
+        return " ".join(([words.translation_draft] if self.draft else []) +
+                        ([words.translation_out_of_date_label] if self.out_of_date else []))
 
     @property
     def label(self) -> str:
-        """Page 1's top line, in the language then in English: page 1's room is the emergency box's."""
+        """Page 1's top lines, in the language then in English: the draft sentence whole, an out-of-date translation
+        in a few words (page 1's room is the emergency box's; the sentence is by the sources)."""
         return self._labels(self.language) + "\n" + self._labels(self.english)
 
     @property
@@ -255,18 +257,7 @@ def bilingual_handout(english: Handout, translated: Handout, translation: Transl
     """The translated handout with each translated text paired with its English (an untranslated text, still English,
     is printed once)."""
     table = {own: pair(own, text, translation.language) for text, own in translation.table.items()}
-
-    def swap(value):
-        if isinstance(value, str):
-            return table.get(value, value)
-        if isinstance(value, list):
-            return [swap(item) for item in value]
-        if isinstance(value, BaseModel):
-            return value.model_copy(update={name: swap(getattr(value, name)) for name in type(value).model_fields
-                                            if name not in BILINGUAL_SKIPPED})
-        return value
-
-    handout = swap(translated)
+    handout = swap_texts(translated, table, BILINGUAL_SKIPPED)
     handout._printed_fingerprint = english._printed_fingerprint
     return handout
 

@@ -19,16 +19,9 @@ from .problems import Problem
 from .project import Project
 from .translation import LoadedTranslation, Translation, english_texts, translated_handout, translation_fingerprint
 
-LANGUAGE_FILES = ("locale.yaml", "glossary.yaml")  # in a language's folder, beside its translated handouts
-
 
 def translation_files(project: Project) -> list[Path]:
-    """Every translated handout file, by language folder then file name (reads names only)."""
-    folder = project.translations
-    if not folder.is_dir():
-        return []
-    return sorted(path for path in folder.glob("*/*.yaml")
-                  if path.name not in LANGUAGE_FILES and not path.name.startswith((".", "_")))
+    return project.translation_files()
 
 
 def load_translations(project: Project, handouts, attempt, problems: list[Problem]):

@@ -21,7 +21,7 @@ from careprint.model import BLOCK_TYPES, TRIAGE_LEVEL_NAMES
 from careprint.pipeline import build
 from careprint.problems import GateStopped
 from careprint.project import ALL_EDITIONS, ROOT, Project
-from careprint.render import jinja_environment, render_html
+from careprint.render import jinja_environment
 from careprint.specimen import specimen
 
 TRIAGE_LEVELS = {name: about.model_dump() for name, about in load_locale("en").triage.items()}
@@ -75,8 +75,7 @@ def test_the_specimen_shows_every_block_type_every_triage_level_and_every_styled
     assert {block.kind for section in made.handout.sections for block in section.blocks} == set(BLOCK_TYPES)
     assert [level.name for level in made.handout.triage_levels()] == list(TRIAGE_LEVEL_NAMES)
     env = jinja_environment(ROOT / "templates")
-    html = "".join(render_html(made.handout, edition, made.clinic, made.sources, env, made.splits)
-                   for edition in ALL_EDITIONS.values())
+    html = "".join(made.render(edition, env) for edition in ALL_EDITIONS.values())
     used = set(" ".join(re.findall(r'class="([^"]*)"', html)).split())
     styled = set().union(*(css_classes((ROOT / "styles" / f"{name}.css").read_text()) for name in
                            ["base", *ALL_EDITIONS]))
@@ -91,7 +90,8 @@ BROKEN_STYLES = {
         "plain-language.css", None, ".content-section p { color: #757575; }", None,
         ['styles/plain-language.css:{line}: section.content-section p: text colour #757575 on the page #ffffff has '
          'a contrast of 4.6:1, below the 7:1 that clear print needs (WCAG AAA): "A specimen paragraph of body '
-         'text." and N more in careprint\'s specimen handout (plain-language edition); line found by searching '
+         'text." and N more in careprint\'s specimen handout (plain-language and bilingual editions); line found by '
+         'searching '
          "the stylesheets for #757575 (use a darker text colour)"]),
     "a box with its own background (the emergency box)": (
         "base.css", None, ".triage-emergency { background: #595959; }", ["large-print"],
@@ -104,8 +104,9 @@ BROKEN_STYLES = {
         "base.css", "--call-today: #7a3e00;", "--call-today: #c06000;", None,
         ["styles/base.css:{line}: section.triage-level.triage-call-today h3.triage-label span: text colour #c06000 "
          'on the page #ffffff has a contrast of 4.3:1, below the 7:1 that clear print needs (WCAG AAA): "Call your '
-         'care team within 24 hours" and N more in careprint\'s specimen handout (plain-language, large-print, web '
-         "and card editions); line found by searching the stylesheets for #c06000 (use a darker text colour)"]),
+         'care team within 24 hours" and N more in careprint\'s specimen handout (plain-language, large-print, '
+         "bilingual, web and card editions); line found by searching the stylesheets for #c06000 (use a darker text "
+         "colour)"]),
     "an inherited colour": (
         "base.css", None, ".contacts { color: #8a8a8a; }", ["large-print"],
         ["styles/base.css:{line}: section.contacts h2: text colour #8a8a8a on the page #ffffff has a contrast of "
@@ -117,7 +118,8 @@ BROKEN_STYLES = {
         ["styles/base.css:{line}: section.key-messages h2: text colour #000000 on the background of "
          "section.key-messages #595959 has a contrast of 3.0:1, below the 7:1 that clear print needs (WCAG AAA): "
          '"The most important things to know" and N more in careprint\'s specimen handout (plain-language, '
-         "large-print and web editions); line found by searching the stylesheets for #595959 (use a lighter background "
+         "large-print, bilingual and web editions); line found by searching the stylesheets for #595959 (use a lighter "
+         "background "
          "for that box)"]),
     "a triage symbol drawn in its text colour": (
         "base.css", None, ".triage-call-today .triage-icon { color: #aaaaaa; }", ["plain-language"],
@@ -197,7 +199,7 @@ def test_a_stylesheet_violation_stops_the_build_before_anything_is_written(proje
                              "--handout", "hypercalcemia"], cwd=project_copy, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 1
-    assert message.format(editions="plain-language, large-print and web editions") in map(counted,
+    assert message.format(editions="plain-language, large-print, bilingual and web editions") in map(counted,
                                                                                     result.stderr.splitlines())
     assert re.fullmatch(r"build stopped before rendering: \d+ errors?, \d+ warnings?; nothing was written or replaced",
                         result.stderr.splitlines()[-1])

@@ -89,9 +89,9 @@ def test_the_installed_command_makes_and_builds_a_project_anywhere(installed, tm
     run(installed, "new", "riverside", cwd=tmp_path, env=clean_env())
     project = tmp_path / "riverside"
     built = run(installed, "build", "--jobs", "2", cwd=project, env=clean_env())
-    assert "6 of 6 PDFs built in out/" in built.stdout
+    assert "9 of 9 PDFs built in out/" in built.stdout  # and the web edition's pages
     manifest = json.loads((project / "out" / "manifest.json").read_text())
-    pdfs = sorted(entry["path"] for entry in manifest["pdfs"])
+    pdfs = sorted(entry["path"] for entry in manifest["pdfs"] if entry["edition"] != "web")
     assert pdfs == [f"{edition}/{name}.pdf" for edition in ("large-print", "plain-language")
                     for name in ("bone-metastases", "hypercalcemia", "spinal-cord-compression")]
     with pdfplumber.open(io.BytesIO((project / "out" / "large-print" / "hypercalcemia.pdf").read_bytes())) as pdf:
@@ -100,7 +100,7 @@ def test_the_installed_command_makes_and_builds_a_project_anywhere(installed, tm
 
     # From anywhere with --project: nothing to do, and nothing written where the command ran.
     again = run(installed, "build", "--project", "riverside", cwd=tmp_path, env=clean_env())
-    assert again.stdout.startswith("nothing to do: all 6 PDFs in riverside/out/ are up to date")
+    assert again.stdout.startswith("nothing to do: all 9 PDFs in riverside/out/ are up to date")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["riverside"]
 
     # The checkout's careprint makes the very same bytes from the same project: the wheel carries the theme whole.

@@ -30,7 +30,7 @@ FARSI_TANWIN = ("known gap: WeasyPrint draws a raised Arabic mark (tanwin in ÙÙ
 def made(tmp_path_factory):
     """Every test language's handout in the plain-language edition: language -> careprint's Made (bytes, problems)."""
     root = make_scripts_project(tmp_path_factory.mktemp("scripts") / "project")
-    library = load_library(Project(root))
+    library = load_library(Project(root=root))
     maker = PdfMaker(library, "letter")
     try:
         return {language: maker.make(library.by_id[handout_id(language)], ALL_EDITIONS["plain-language"])
@@ -147,8 +147,7 @@ def test_the_glyph_size_check_sees_every_script(made, language):
     assert min(sizes) >= ALL_EDITIONS["plain-language"].min_glyph_pt - 0.01
 
 
-@pytest.mark.xfail(strict=True, reason="not done yet: measured 323-330 KB; WeasyPrint's HarfBuzz subset keeps the "
-                   "glyph ids (RETAIN_GIDS), so the CJK face keeps 65,535 empty glyph slots")
 def test_chinese_pdf_is_small(made):
+    """Each Chinese face is embedded compactly (careprint.compactfonts; tests/test_compactfonts.py)."""
     for language in ("zh-Hans", "zh-Hant"):
         assert len(made[language].data) < 300 * 1024

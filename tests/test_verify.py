@@ -21,7 +21,7 @@ from careprint import layout as layout_module
 from careprint.cli import main
 from careprint.library import load_library
 from careprint.pipeline import build
-from careprint.project import EDITIONS, Project
+from careprint.project import EDITIONS, PRINTED, Project
 from careprint.verify import verify_file
 
 from .conftest import EDITION_NAMES, HANDOUT_IDS, good_pdf, mutate, pdf_problems
@@ -50,7 +50,7 @@ def test_the_build_walks_the_layout_of_every_pdf_and_finds_nothing(monkeypatch, 
         return calls[-1]
 
     monkeypatch.setattr(layout_module, "check_layout", spy)
-    outcomes = build(load_library(Project(root=project_root)), tmp_path, list(EDITIONS)).outcomes
+    outcomes = build(load_library(Project(root=project_root)), tmp_path, list(PRINTED)).outcomes
     assert len(calls) == len(outcomes) == len(CASES)
     assert calls == [[]] * len(CASES)
     assert [o.problems for o in outcomes] == [[]] * len(CASES)

@@ -106,7 +106,8 @@ BROKEN_STYLES = {
         ["styles/base.css:{line}: section.triage-level.triage-call-today h3.triage-label span: text colour #c06000 "
          'on the page #ffffff has a contrast of 4.3:1, below the 7:1 that clear print needs (WCAG AAA): "Call your '
          'care team within 24 hours" and N more in careprint\'s specimen handout (plain-language, large-print, '
-         "bilingual and card editions); line found by searching the stylesheets for #c06000 (use a darker text colour)"]),
+         "bilingual, web and card editions); line found by searching the stylesheets for #c06000 (use a darker text "
+         "colour)"]),
     "an inherited colour": (
         "base.css", None, ".contacts { color: #8a8a8a; }", ["large-print"],
         ["styles/base.css:{line}: section.contacts h2: text colour #8a8a8a on the page #ffffff has a contrast of "
@@ -118,7 +119,8 @@ BROKEN_STYLES = {
         ["styles/base.css:{line}: section.key-messages h2: text colour #000000 on the background of "
          "section.key-messages #595959 has a contrast of 3.0:1, below the 7:1 that clear print needs (WCAG AAA): "
          '"The most important things to know" and N more in careprint\'s specimen handout (plain-language, '
-         "large-print and bilingual editions); line found by searching the stylesheets for #595959 (use a lighter background "
+         "large-print, bilingual and web editions); line found by searching the stylesheets for #595959 (use a lighter "
+         "background "
          "for that box)"]),
     "a triage symbol drawn in its text colour": (
         "base.css", None, ".triage-call-today .triage-icon { color: #aaaaaa; }", ["plain-language"],
@@ -198,7 +200,7 @@ def test_a_stylesheet_violation_stops_the_build_before_anything_is_written(proje
                              "--handout", "hypercalcemia"], cwd=project_copy, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 1
-    assert message.format(editions="plain-language, large-print and bilingual editions") in map(counted,
+    assert message.format(editions="plain-language, large-print, bilingual and web editions") in map(counted,
                                                                                     result.stderr.splitlines())
     assert re.fullmatch(r"build stopped before rendering: \d+ errors?, \d+ warnings?; nothing was written or replaced",
                         result.stderr.splitlines()[-1])

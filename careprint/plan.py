@@ -157,11 +157,23 @@ def plan(project: Project, editions: list[str], paper: str, handout_ids: list[st
                 tasks.append(Task(path.stem, path, edition, digest, ALL_EDITIONS[edition].extension))
             for translation in translated.get(path.stem, []):
                 language = translation.parent.name
+                if ALL_EDITIONS[edition].format == "brf" and not _has_braille(project, translation):
+                    continue  # a language with no braille table: no braille file (the README lists them)
                 digest = hashlib.sha256(shared + b"\0" + own + b"\0" + language.encode() + b"\0" +
                                         _language_bytes(project, translation)).hexdigest()
                 tasks.append(Task(path.stem, path, edition, digest, ALL_EDITIONS[edition].extension, language,
                                   translation))
     return sorted(tasks, key=lambda t: (t.handout_id, t.language or "", t.edition))
+
+
+def _has_braille(project: Project, translation: Path) -> bool:
+    """Whether the translation's language names braille tables (its locale's `braille:`), read as text."""
+    from .formats.brf import TABLE_LINE
+
+    folder = translation.parent
+    own = folder / "locale.yaml"
+    path = own if own.is_file() else PACKAGE_DIR / "locales" / f"{folder.name}.yaml"
+    return TABLE_LINE.search(_input_bytes(path).decode("utf-8", "replace")) is not None
 
 
 def _language_bytes(project: Project, translation: Path) -> bytes:

@@ -160,7 +160,7 @@ class BrfMaker:
         # Page numbers and the "signs start on page N." reference, for up to `most` pages, in the same call.
         most = 10 + sum(len(text) for text in texts) // 200
         numbers = [locale.braille.page_number.format(page=n) for n in range(1, most + 1)]
-        refs = [f"{n}." for n in range(1, most + 1)]
+        refs = [f"{n}{locale.words.signs_ref_parts[1]}" for n in range(1, most + 1)]
         cells = translate(table, texts + numbers + refs)
         braille = dict(zip(texts, cells))
         page_cells, ref_cells = cells[len(texts):len(texts) + most], cells[len(texts) + most:]

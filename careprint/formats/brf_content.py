@@ -88,11 +88,12 @@ def content(handout, locale, clinic, sources) -> Document:
     writer.action("emergency", emergency, now=True)
     summaries = handout.emergency_summaries()
     if summaries:
-        add("paragraph", f"{words.summary_lead} {'. '.join(summaries)}.", True)
+        add("paragraph", f"{words.summary_lead} {words.sentences(summaries)}", True)
     reference = None
     if handout.most_urgent_level():
         reference = len(writer.document.blocks)
-        add("paragraph", words.signs_ref)  # the braille page the signs start on is added when it is known
+        # the braille page the signs start on, and the words after it, are added when it is known
+        add("paragraph", words.signs_ref_parts[0].rstrip())
 
     add("heading", words.key_messages_heading, True)
     for message in handout.key_messages:

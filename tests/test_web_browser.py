@@ -91,3 +91,31 @@ def test_screenshots_at_phone_and_desktop_width(chromium, pages, tmp_path):
             assert image.width == width and image.height > 1000
             # The page is drawn, not blank: the emergency box's dark red is on it.
             assert (139, 0, 0) in {colour for _, colour in image.convert("RGB").getcolors(1 << 24)}
+
+
+@pytest.fixture(scope="module")
+def translated_and_catalogue(tmp_path_factory) -> list[Path]:
+    """A French translation's web page (its draft notice first, each English part marked) and the staff catalogue
+    page of a whole build with every format: the other pages careprint writes."""
+    import yaml
+
+    root = make_project(tmp_path_factory.mktemp("translated") / "project")
+    with inside(root):
+        assert main(["translate", "hypercalcemia", "--language", "fr"]) == 0
+        path = root / "translations" / "fr" / "hypercalcemia.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for pair in data["texts"]:
+            pair["translation"] = "fr: " + pair["english"]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6), encoding="utf-8")
+        assert main(["translate", "hypercalcemia", "--language", "fr"]) == 0
+        assert main(["--handout", "hypercalcemia", "--quiet"]) == 0
+    return [root / "out" / "web" / "hypercalcemia.fr.html", root / "out" / "index.html"]
+
+
+def test_axe_core_finds_no_violation_on_a_translation_or_the_catalogue(chromium, translated_and_catalogue):
+    page, catalogue = translated_and_catalogue
+    assert "pas encore vérifiée par un traducteur médical qualifié" in page.read_text(encoding="utf-8")
+    assert "hypercalcemia.fr.html" in catalogue.read_text(encoding="utf-8")
+    found = {path.name: chromium.axe_violations(path) for path in (page, catalogue)}
+    assert {name: browser.report(v) for name, v in found.items() if v} == {}
+    assert chromium.overflow_at(page, 320) == 0  # (the staff catalogue is a wide table, for a desktop)

@@ -94,18 +94,27 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_approve(args: argparse.Namespace) -> int:
-    """Record an approval in the handout's review: block (careprint.approve), or say why not and change nothing."""
+def _library_or_say(args: argparse.Namespace, nothing_done: str):
+    """(the project's library, 0), or (None, exit code) after saying every problem and then `nothing_done`."""
     from . import pipeline
-    from .approve import Approval, approve
     from .problems import ContentError
 
     try:
-        library = pipeline.load(arguments.project_of(args))
+        return pipeline.load(arguments.project_of(args)), 0
     except ContentError as error:
         print_problems(error)
-        print("not approved: the handouts could not be loaded (above); no file was changed", file=sys.stderr)
-        return error.exit_code
+        print(nothing_done, file=sys.stderr)
+        return None, error.exit_code
+
+
+def run_approve(args: argparse.Namespace) -> int:
+    """Record an approval in the handout's review: block (careprint.approve), or say why not and change nothing."""
+    from .approve import Approval, approve
+
+    library, code = _library_or_say(args, "not approved: the handouts could not be loaded (above); no file was "
+                                          "changed")
+    if library is None:
+        return code
     arguments.check_ids(library, [args.handout_id])
     arguments.check_language(library, args.handout_id, args.language)
     done = approve(library, Approval(args.handout_id, args.by, args.on, args.next_review, args.language),
@@ -118,20 +127,16 @@ def run_approve(args: argparse.Namespace) -> int:
 
 def run_translate(args: argparse.Namespace) -> int:
     """Start or update a translation file (careprint.translate), and record which English it translates."""
-    from . import pipeline
     from .locale import LANGUAGE_TAG
-    from .problems import ContentError, UsageError
+    from .problems import UsageError
     from .translate import translate
 
     if not re.fullmatch(LANGUAGE_TAG, args.language or ""):
         raise UsageError(f"--language {args.language!r} is not a language tag careprint knows the form of; write it "
                          "like fr, vi, pa, fa, zh-Hans or zh-Hant")
-    try:
-        library = pipeline.load(arguments.project_of(args))
-    except ContentError as error:
-        print_problems(error)
-        print("nothing was written: the handouts could not be loaded (above)", file=sys.stderr)
-        return error.exit_code
+    library, code = _library_or_say(args, "nothing was written: the handouts could not be loaded (above)")
+    if library is None:
+        return code
     arguments.check_ids(library, [args.handout_id])
     if library.by_id[args.handout_id].handout.language == args.language:
         raise UsageError(f"{args.handout_id} is written in {args.language}; translate it into another language")

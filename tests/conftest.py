@@ -95,6 +95,14 @@ def project_copy(tmp_path) -> Path:
     return make_project(tmp_path / "project")
 
 
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A private copy of the fixture's handouts (a --handouts folder) that a test may edit."""
+    folder = tmp_path / "handouts"
+    shutil.copytree(FIXTURE / "handouts", folder)
+    return folder
+
+
 def fixture_text(*parts: str) -> str:
     """A file of the fixture's content, e.g. fixture_text("handouts", "hypercalcemia.yaml")."""
     return FIXTURE.joinpath(*parts).read_text(encoding="utf-8")

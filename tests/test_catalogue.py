@@ -12,19 +12,17 @@ import datetime
 import hashlib
 import json
 import os
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pypdfium2
-import pytest
 from PIL import Image
 
 from careprint import approval, catalogue, thumbnails
 from careprint.cli import main
 from careprint.manifest import entry_problem
 
-from .conftest import FIXTURE, inside, make_project
+from .conftest import inside, make_project
 
 DRAFT = "Not approved: draft, not yet approved for patient use"
 
@@ -99,13 +97,6 @@ def assert_lists_exactly_the_manifest(out: Path) -> None:
             assert thumbnails.source_of(out / thumbnails.picture_path(path)) == thumbnails.source(entry)
     on_disk = sorted(p.relative_to(out).as_posix() for p in (out / "thumbnails").rglob("*") if p.is_file())
     assert on_disk == sorted(pictures)
-
-
-@pytest.fixture
-def content(tmp_path) -> Path:
-    folder = tmp_path / "handouts"
-    shutil.copytree(FIXTURE / "handouts", folder)
-    return folder
 
 
 def build(content: Path, out: Path, *extra: str) -> int:

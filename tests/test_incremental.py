@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,21 +13,13 @@ import pytest
 from careprint.cli import main
 from careprint.plan import in_shard, parse_shard
 
-from .conftest import FIXTURE, inside
+from .conftest import inside
 
 
 def hashes(out: Path) -> dict[str, str]:
     """Every output a build wrote (the PDFs, the web edition's pages, the braille files) -> its sha256."""
     return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*"))
             if p.suffix in (".pdf", ".html", ".brf") and p.name != "index.html"}
-
-
-@pytest.fixture
-def content(tmp_path) -> Path:
-    """A private copy of the fixture's handouts that a test may edit."""
-    folder = tmp_path / "handouts"
-    shutil.copytree(FIXTURE / "handouts", folder)
-    return folder
 
 
 def build(content: Path, out: Path, *extra: str) -> int:

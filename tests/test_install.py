@@ -53,6 +53,7 @@ def installed(tmp_path_factory) -> Path:
         shutil.copy(code, source)
     for content in ("handouts", "reference", "images"):  # what the wheel carries as a new project's content
         shutil.copytree(FIXTURE / content, source / content)
+    (source / "translations").mkdir()  # the fixture has no translations; the wheel maps the folder all the same
     shutil.copy(FIXTURE / "clinic.yaml", source)
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "--quiet",
         "--wheel-dir", tmp / "dist", source, cwd=tmp)

@@ -133,8 +133,8 @@ def check_contrast(project: Project, editions: list[str] | None = None) -> list[
     faults: dict[tuple, _Fault] = {}
     try:
         for name in editions or [*EDITIONS, CARD.name]:
-            if ALL_EDITIONS[name].format != "pdf":
-                continue  # a printed page's colours: other formats have none to measure here
+            if ALL_EDITIONS[name].format == "brf":
+                continue  # braille has no colours; print and the web page have theirs measured
             failed, findings = _measure(project, name, font_config)
             problems += failed
             if failed:

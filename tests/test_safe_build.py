@@ -154,7 +154,8 @@ def test_a_failing_build_leaves_the_previous_pdfs_byte_identical(project_copy, t
     result = run_build(project_copy, out)
     assert result.returncode == 1
     assert "images/missing.png: refused, the file does not exist" in result.stderr
-    assert "0 of 6 files built" in result.stdout and "(3 up to date)" in result.stdout  # braille uses no template
+    # the PDFs and the web pages would show the missing picture; braille uses no template, so is up to date
+    assert "0 of 9 files built" in result.stdout and "(3 up to date)" in result.stdout
     assert hashes(out) == before
     assert (out / "manifest.json").read_bytes() == manifest_before
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
@@ -165,7 +166,7 @@ def test_one_handouts_failure_does_not_stop_the_others(project_copy, tmp_path):
     style.write_text(style.read_text() + "\n.triage-label { font-size: 10pt; }\n")  # too small for large print
     result = run_build(project_copy, tmp_path / "out")
     assert result.returncode == 1
-    assert "6 of 9 files built" in result.stdout  # the plain-language PDFs and the braille files
+    assert "9 of 12 files built" in result.stdout  # the plain-language PDFs, the web pages and the braille files
     assert "below this edition's 18 pt minimum" in result.stderr
     assert sorted(hashes(tmp_path / "out")) == [
         "plain-language/bone-metastases.pdf", "plain-language/hypercalcemia.pdf",

@@ -30,7 +30,7 @@ def test_parallel_output_is_identical_to_serial(content, tmp_path):
     assert build(content, tmp_path / "serial", "--jobs", "1") == 0
     assert build(content, tmp_path / "parallel", "--jobs", "2") == 0
     assert hashes(tmp_path / "serial") == hashes(tmp_path / "parallel")
-    assert len(hashes(tmp_path / "serial")) == 9
+    assert len(hashes(tmp_path / "serial")) == 12  # 2 PDFs, a web page and a braille file of each of 3 handouts
     serial = json.loads((tmp_path / "serial" / "manifest.json").read_text())
     parallel = json.loads((tmp_path / "parallel" / "manifest.json").read_text())
     assert serial == parallel
@@ -40,7 +40,7 @@ def test_a_second_build_has_nothing_to_do(content, tmp_path, capsys):
     assert build(content, tmp_path / "out") == 0
     capsys.readouterr()
     assert build(content, tmp_path / "out") == 0
-    assert capsys.readouterr().out == f"nothing to do: all 9 files in {tmp_path / 'out'}/ are up to date " \
+    assert capsys.readouterr().out == f"nothing to do: all 12 files in {tmp_path / 'out'}/ are up to date " \
                                       "(--force rebuilds them)\n"
 
 
@@ -65,11 +65,12 @@ def test_changing_one_handout_rebuilds_only_its_pdfs(content, tmp_path, capsys):
     capsys.readouterr()
     assert build(content, out) == 0
     printed = capsys.readouterr().out
-    assert "6 files are up to date and were not rebuilt" in printed
-    assert "3 of 3 files built" in printed and "(6 up to date)" in printed
+    assert "8 files are up to date and were not rebuilt" in printed
+    assert "4 of 4 files built" in printed and "(8 up to date)" in printed
     after = hashes(out)
     changed = sorted(path for path in after if after[path] != before[path])
-    assert changed == ["large-print/hypercalcemia.pdf", "plain-language/hypercalcemia.pdf", "web/hypercalcemia.html"]
+    assert changed == ["braille/hypercalcemia.brf", "large-print/hypercalcemia.pdf", "plain-language/hypercalcemia.pdf",
+                       "web/hypercalcemia.html"]
 
 
 def test_force_rebuilds_everything_and_a_deleted_pdf_is_rebuilt(content, tmp_path, capsys):
@@ -80,7 +81,7 @@ def test_force_rebuilds_everything_and_a_deleted_pdf_is_rebuilt(content, tmp_pat
     assert build(content, out) == 0
     assert "1 of 1 files built" in capsys.readouterr().out
     assert build(content, out, "--force") == 0
-    assert "9 of 9 files built" in capsys.readouterr().out
+    assert "12 of 12 files built" in capsys.readouterr().out
 
 
 def test_a_review_date_that_has_come_ends_the_no_op_shortcut(content, tmp_path, capsys):
@@ -140,7 +141,7 @@ def test_bad_shard_and_jobs_values_are_usage_errors(capsys):
 def test_quiet_prints_only_the_summary(content, tmp_path, capsys):
     assert build(content, tmp_path / "out", "--quiet") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("9 of 9 files built")
+    assert len(lines) == 1 and lines[0].startswith("12 of 12 files built")
 
 
 def test_workers_remove_their_font_folders(content, tmp_path, project_copy):

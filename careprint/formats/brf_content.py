@@ -26,7 +26,8 @@ class _Writer:
 
     def phone(self, entry, keep: bool = True, group: int | None = None) -> None:
         """'Daytime: 604-555-0100', or the words saying where to write the number in."""
-        self.add("line", f"{entry.label}: {entry.number or self.locale.braille.write_in}", keep, group)
+        self.add("line", f"{entry.printed_label(self.locale)}: {entry.number or self.locale.braille.write_in}", keep,
+                 group)
 
     def action(self, name: str, about, now: bool = False, group: int | None = None) -> None:
         """What to do at one level and the numbers to call (templates/macros/actions.html.j2, level_action)."""

@@ -119,8 +119,8 @@ class HandoutWords(_Strict):
     translated_from: Words = Field(min_length=1, description="which English version the translation is from")
     translation_out_of_date_label: Words = Field(min_length=1, description="page 1's top line for an out-of-date "
                                                  "translation: a few words (page 1's room is the emergency box's)")
-    english_column: Words = Field(min_length=1, description="the heading over the English side of the bilingual "
-                                  "edition")
+    bilingual_key: Words = Field(min_length=1, description="under the title of the bilingual edition: where the "
+                                 "English is")
     status_approved: Words
     status_draft: Words
     status_changed: Words

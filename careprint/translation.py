@@ -262,7 +262,8 @@ def bilingual_handout(english: Handout, translated: Handout, translation: Transl
     return handout
 
 
-PAIRED_WORDS = ("key_messages_heading", "contacts_heading", "sources_heading", "triage_intro", "why_label")
+PAIRED_WORDS = ("key_messages_heading", "contacts_heading", "sources_heading", "triage_intro", "why_label",
+                "bilingual_key")
 
 
 def bilingual_locale(locale: Locale) -> Locale:

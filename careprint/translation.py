@@ -186,9 +186,14 @@ class TranslationNotes:
         """In the language."""
         return " ".join(self._notices(self.language))
 
+    def _isolated(self, english: str) -> str:
+        """English inside a right-to-left page, each line's punctuation held by left-to-right marks (U+200E) so a full
+        stop stays at its end: the margin's text is a plain string, with no element to carry dir="ltr"."""
+        return f"\u200e{english}\u200e" if english and self.language.direction == "rtl" else english
+
     @property
     def notice_english(self) -> str:
-        return " ".join(self._notices(self.english))
+        return self._isolated(" ".join(self._notices(self.english)))
 
     def _labels(self, locale: Locale) -> str:
         words = locale.words
@@ -199,7 +204,7 @@ class TranslationNotes:
     def label(self) -> str:
         """Page 1's top lines, in the language then in English: the draft sentence whole, an out-of-date translation
         in a few words (page 1's room is the emergency box's; the sentence is by the sources)."""
-        return self._labels(self.language) + "\n" + self._labels(self.english)
+        return self._labels(self.language) + "\n" + self._isolated(self._labels(self.english))
 
     @property
     def any(self) -> bool:

@@ -132,6 +132,8 @@ def format_problems(subject) -> list[Problem]:
     acronyms = set(subject.library.glossary_for(item.handout.language).acronyms)
     problems = []
     english = item.handout.language.split("-")[0] == "en"
+    loaded = getattr(item, "translation", None)  # a translation's acronyms are in its language's own glossary
+    glossary = f"translations/{loaded.language}/glossary.yaml" if loaded else "reference/glossary.yaml"
     for loc, _kind, text in item.handout.texts():
         line, key = item.line_of(*loc), key_path(loc)
 
@@ -142,7 +144,7 @@ def format_problems(subject) -> list[Problem]:
             if match.group(0) not in acronyms:
                 report(f"\"{match.group(0)}\" is in capitals",
                        "capitals are hard to read; write it in small letters, or if it is an acronym, "
-                       "add it to acronyms in reference/glossary.yaml")
+                       f"add it to acronyms in {glossary}")
         for pattern in UNDERLINE:
             for match in pattern.finditer(text):
                 report(f"underline (\"{match.group(0)}\") is not allowed", "clear print uses no underline; remove it")

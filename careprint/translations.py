@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .load import key_path
@@ -20,17 +21,13 @@ from .project import Project
 from .translation import LoadedTranslation, Translation, english_texts, translated_handout, translation_fingerprint
 
 
-def translation_files(project: Project) -> list[Path]:
-    return project.translation_files()
-
-
 def load_translations(project: Project, handouts, attempt, problems: list[Problem]):
     """(the translations, each language's glossary) checked against the English handouts; problems are added to
     `problems`, each with the file and line."""
     by_id = {item.handout.id: item for item in handouts}
     loaded: list[LoadedTranslation] = []
     seen: set[tuple[str, str]] = set()
-    for path in translation_files(project):
+    for path in project.translation_files():
         result = attempt(path, Translation)
         if not result:
             continue
@@ -109,12 +106,15 @@ class TranslatedHandout:
     def doc(self):
         return self.translation.doc
 
+    @cached_property
+    def _english_at(self) -> dict[tuple, str]:
+        """The English text at each key path: the texts are swapped in place, so the paths are the same."""
+        return {tuple(loc): text for loc, _, text in self.english.handout.texts()}
+
     def line_of(self, *loc) -> int | None:
         """The line of the pair whose translation is the text at `loc` in the translated handout."""
-        found = dict((tuple(text_loc), text) for text_loc, _, text in self.handout.texts())
-        english = dict((tuple(text_loc), text) for text_loc, _, text in self.english.handout.texts())
-        text = english.get(tuple(loc))
-        return self.translation.line_of_pair(text, "translation") if text and found.get(tuple(loc)) else None
+        text = self._english_at.get(tuple(loc))
+        return self.translation.line_of_pair(text, "translation") if text else None
 
 
 def translated_item(english, loaded: LoadedTranslation) -> TranslatedHandout:
@@ -132,8 +132,7 @@ def bilingual_item(translated: TranslatedHandout) -> TranslatedHandout:
                              bilingual_locale(load_locale(loaded.language)))
 
 
-__all__ = ["bilingual_item", "english_texts", "load_translations", "translated_item", "translation_files",
-           "TranslatedHandout"]
+__all__ = ["bilingual_item", "english_texts", "load_translations", "translated_item", "TranslatedHandout"]
 
 
 def translation_problems(subject) -> list[Problem]:
